@@ -1,0 +1,95 @@
+"""One document, end to end: read -> clean -> parse -> every extractor -> records.
+
+`extract_paths` is the only entry point the pipeline needs; it batches the spaCy
+pass over all pages of a batch of documents. A document that cannot be read
+becomes an `Extraction` whose `documents` row carries the status and message.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from extractors import deadlines, docdates, metadata, priorities, tables, themes
+from extractors import extractor_version
+from extractors.clean import clean_document
+from extractors.document import Document
+from extractors.errors import DocumentError
+from extractors.language import check_dutch
+from extractors.nlp import load_model, parse_pages
+from extractors.reader import read_document, file_identity
+from extractors.records import DocumentRecord, Extraction
+from extractors.structure import parse_structure
+
+log = logging.getLogger(__name__)
+
+
+def failed_extraction(path: Path, status: str, message: str) -> Extraction:
+    sha256, doc_id = file_identity(path)
+    record = DocumentRecord(doc_id=doc_id, source_path=str(path), sha256=sha256, status=status,
+                            error=message, extractor_version=extractor_version(),
+                            source_format=path.suffix.lower().lstrip("."))
+    return Extraction(document=record)
+
+
+def load_document(path: Path) -> Document:
+    """Read and clean; raises DocumentError with a status for unusable input."""
+    doc = clean_document(read_document(path))
+    check_dutch(doc)
+    return doc
+
+
+def extract_document(doc: Document) -> Extraction:
+    """Every extractor over a cleaned, parsed document."""
+    structure = parse_structure(doc)
+    doc_date, period_start, period_end = docdates.document_date_and_period(doc)
+    meta = metadata.extract_metadata(doc, structure)
+    mentions = themes.find_mentions(doc)
+    priority_items = priorities.extract_priorities(doc, structure)
+    theme_rows = themes.summarize(doc, mentions, structure, priority_items)
+    due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
+    matrix, warnings = tables.extract_municipality_priorities(doc)
+    record = DocumentRecord(
+        doc_id=doc.doc_id, source_path=doc.source_path, sha256=doc.sha256,
+        doc_date=doc_date.isoformat() if doc_date else None,
+        period_start=period_start, period_end=period_end,
+        pages=len(doc.pages), n_chars=doc.n_chars, language="nl", status="ok",
+        extractor_version=extractor_version(), source_format=doc.source_format,
+        spacy_model=load_model().name,
+        **meta,
+    )
+    return Extraction(document=record, themes=theme_rows, theme_mentions=mentions,
+                      priorities=priority_items, deadlines=due, municipality_priorities=matrix,
+                      warnings=list(doc.notes) + warnings)
+
+
+def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
+    """Extract a batch of files; one spaCy pass over all their pages."""
+    loaded: list[tuple[Path, Document | Extraction]] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            loaded.append((path, load_document(path)))
+        except DocumentError as exc:
+            loaded.append((path, failed_extraction(path, exc.status, exc.message)))
+        except Exception as exc:  # a reader bug must not stop the batch
+            log.debug("reading %s failed", path, exc_info=True)
+            loaded.append((path, failed_extraction(path, "failed", f"could not read the file: {exc!r}")))
+    docs = [d for _, d in loaded if isinstance(d, Document)]
+    parse_pages(p for d in docs for p in d.pages)
+    for path, item in loaded:
+        if isinstance(item, Extraction):
+            yield item
+            continue
+        try:
+            yield extract_document(item)
+        except Exception as exc:
+            log.error("extraction failed for %s: %s", path, exc)
+            message = (f"extraction failed: {exc!r}; this is a bug in ivp, please report it with the file. "
+                       + traceback.format_exc(limit=3).replace("\n", " | "))
+            yield failed_extraction(path, "failed", message)
+
+
+def extract_path(path: Path) -> Extraction:
+    return next(extract_paths([path]))

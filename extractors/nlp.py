@@ -1,0 +1,132 @@
+"""The spaCy pipeline: one loader that picks the best model available.
+
+Tiers, best first:
+1. `IVP_SPACY_MODEL` (a package name or a path), e.g. the UD fallback model on CI;
+2. the installed `nl_core_news_sm` package, the product's model;
+3. `spacy.blank("nl")` + sentencizer + simplemma lemmas, with a warning.
+
+Rules in the extractors work on all three: they use sentences, lemmas and, where
+present, POS and dependencies, never NER (places come from the gazetteer).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+PRODUCT_MODEL = "nl_core_news_sm"
+#: components no rule uses; excluded at load time so they cost nothing.
+UNUSED_COMPONENTS = ("ner", "senter")
+#: spaCy's limit guards memory on one text; pages are far below it, merged text files may not be.
+MAX_PAGE_CHARS = 900_000
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    nlp: Language
+    tier: str  # env, product, blank
+    name: str
+    accuracy_note: str
+
+    @property
+    def has_parser(self) -> bool:
+        return "parser" in self.nlp.pipe_names
+
+    @property
+    def has_pos(self) -> bool:
+        return any(p in self.nlp.pipe_names for p in ("morphologizer", "tagger"))
+
+
+@Language.factory("ivp_simplemma_lemmatizer")
+def _make_simplemma_lemmatizer(nlp: Language, name: str):
+    import simplemma
+
+    def lemmatize(doc: Doc) -> Doc:
+        for token in doc:
+            if token.is_alpha:
+                token.lemma_ = simplemma.lemmatize(token.lower_, lang="nl")
+            else:
+                token.lemma_ = token.lower_
+        return doc
+
+    return lemmatize
+
+
+def _load_named(name: str) -> Language:
+    try:
+        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except ValueError:
+        # Some pipelines list an excluded name in their config differently; load whole.
+        return spacy.load(name)
+
+
+def _blank_pipeline() -> Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    try:
+        import simplemma  # noqa: F401
+
+        nlp.add_pipe("ivp_simplemma_lemmatizer")
+    except ImportError:
+        log.warning("simplemma is not installed: lemmas are lower-cased words (pip install simplemma)")
+    return nlp
+
+
+@functools.cache
+def load_model() -> LoadedModel:
+    """Load the pipeline once per process; logs which tier was taken and what it costs."""
+    env_name = os.environ.get("IVP_SPACY_MODEL", "").strip()
+    if env_name:
+        try:
+            nlp = _load_named(env_name)
+        except OSError as exc:
+            raise RuntimeError(
+                f"IVP_SPACY_MODEL={env_name!r} cannot be loaded ({exc}). "
+                "Point it at an installed spaCy package or a model folder, or unset it."
+            ) from exc
+        model = LoadedModel(nlp, "env", env_name, _accuracy_note(nlp))
+    else:
+        try:
+            nlp = _load_named(PRODUCT_MODEL)
+            model = LoadedModel(nlp, "product", PRODUCT_MODEL, "nl_core_news_sm: POS 95.8, LAS 80.5, lemma 95.0")
+        except OSError:
+            log.warning(
+                "spaCy model %s is not installed; using spacy.blank('nl') with a sentencizer and "
+                "simplemma lemmas. Sentence splitting is rule-based, there are no POS tags or "
+                "dependencies (deadline actors stay empty). Install it with `ivp setup` when online.",
+                PRODUCT_MODEL,
+            )
+            model = LoadedModel(_blank_pipeline(), "blank", "blank:nl+simplemma",
+                                "no POS/parser; rule-based sentences; simplemma lemmas")
+    model.nlp.max_length = max(model.nlp.max_length, MAX_PAGE_CHARS + 1)
+    log.info("spaCy pipeline: %s (%s tier; %s); components: %s",
+             model.name, model.tier, model.accuracy_note, ", ".join(model.nlp.pipe_names))
+    return model
+
+
+def _accuracy_note(nlp: Language) -> str:
+    perf = nlp.meta.get("performance") or {}
+    parts = [f"{key} {perf[key]:.3f}" for key in ("pos_acc", "dep_las", "lemma_acc") if isinstance(perf.get(key), (int, float))]
+    name = f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '')}".strip()
+    return name + (": " + ", ".join(parts) if parts else "")
+
+
+def parse_pages(pages: Iterable, batch_size: int = 32) -> None:
+    """Attach a spaCy Doc to each page, batched through `nlp.pipe`."""
+    pages = list(pages)
+    nlp = load_model().nlp
+    texts = [p.text[:MAX_PAGE_CHARS] for p in pages]
+    for page, doc in zip(pages, nlp.pipe(texts, batch_size=batch_size)):
+        page.spacy_doc = doc
+
+
+def model_name() -> str:
+    return load_model().name
