@@ -1,0 +1,498 @@
+"""A Dutch temporal grammar: date expressions -> ISO date, precision, TIMEX3 value and modifier.
+
+The words come from `vocab/dates.yaml`; this module only knows the shapes Dutch
+policy prose uses: a core (day month year, month, season, quarter, half, week,
+year, year range, relative year) optionally preceded by a part of the period
+(begin/medio/eind) and by relation words (uiterlijk, voor, per, vanaf, na ...).
+
+Conventions (DESIGN.md, gold README):
+- `date` is the representative day that `precision` says how to read, never a day the
+  text does not give: a part modifier picks start/middle/end; otherwise BEFORE and
+  ON_OR_AFTER ("voor september", "per 2015") take the first day, everything else the
+  last day of the period ("in 2014" -> 2014-12-31, "December '23" -> 2023-12-31);
+  a season takes the last day of its middle month ("najaar 2018" -> 2018-10-31).
+- `timex` is the TIMEX3 value truncated to what the text says ("2014", "2023-06",
+  "2014-Q3", "2014-H2", "2018-FA", "2024-W12"); an unknown year is "XXXX".
+- `mod` is the part (START/MID/END) when the text gives one, else the relation
+  (BEFORE, ON_OR_BEFORE, AFTER, ON_OR_AFTER, APPROX); `relation` keeps the latter
+  separately, so "uiterlijk eind 2014" is mod END with relation ON_OR_BEFORE.
+- A year that is not written comes from the anchor (the document's date) and sets
+  `year_inferred`; "'23" is a written year.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from extractors.vocab import VocabError, load_yaml, require
+
+PRECISIONS = ("day", "week", "month", "quarter", "half", "year")
+MODS = ("START", "MID", "END", "BEFORE", "ON_OR_BEFORE", "AFTER", "ON_OR_AFTER", "APPROX")
+RELATIONS = MODS[3:] + ("NEUTRAL",)
+#: a yearless date that ended this long before the anchor is read as next year's
+#: ("in februari" in a November letter); shorter gaps are recent past events.
+ROLL_FORWARD_DAYS = 61
+
+
+@dataclass
+class DateExpression:
+    char_start: int  # span of the expression incl. part words ("eind 2014"), excl. relation
+    char_end: int
+    text: str
+    date: Optional[str]  # ISO representative day; None when the year is unknown
+    precision: str  # day, week, month, quarter, half, year
+    timex: str
+    mod: Optional[str]
+    year_inferred: bool = False
+    is_range: bool = False
+    range_start: Optional[str] = None  # ISO first day of a range
+    range_start_timex: Optional[str] = None
+    start: Optional[str] = None  # ISO first day of the whole period the expression covers
+    end: Optional[str] = None  # ISO last day
+    kind: str = ""  # day, week, month, season, quarter, half, year, year_range, month_range
+    part: Optional[str] = None  # START, MID, END
+    relation: Optional[str] = None  # innermost non-neutral relation
+    relation_text: Optional[str] = None  # relation words as written ("uiterlijk", "per")
+    relation_start: Optional[int] = None  # where the relation words begin
+    relative: bool = False  # resolved from words like "dit jaar", "komend najaar"
+    for_reading: bool = False  # "voor 2024" read as "for 2024"
+
+    @property
+    def full_start(self) -> int:
+        return self.relation_start if self.relation_start is not None else self.char_start
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+def _validate(data) -> None:
+    require(isinstance(data, dict), "top level must be a mapping")
+    for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
+                "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
+                "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation"):
+        require(key in data, f"missing key {key!r}")
+    months = data["months"]
+    require(isinstance(months, dict) and months, "months must be a non-empty mapping")
+    for word, num in months.items():
+        require(isinstance(num, int) and 1 <= num <= 12, f"month {word!r}: {num!r} is not 1-12")
+    require(sorted(set(months.values())) == list(range(1, 13)), "months must cover 1-12")
+    for name in data["full_month_names"]:
+        require(name in months, f"full month name {name!r} is not in months")
+    for word, spec in data["seasons"].items():
+        require(isinstance(spec, dict), f"season {word!r} must be a mapping")
+        m = spec.get("months")
+        require(isinstance(m, list) and len(m) == 2 and all(isinstance(x, int) and 1 <= x <= 12 for x in m),
+                f"season {word!r}: months must be [first, last]")
+        require(isinstance(spec.get("representative_month"), int), f"season {word!r}: representative_month")
+        require(spec.get("timex") in ("SP", "SU", "FA", "WI"), f"season {word!r}: timex must be SP/SU/FA/WI")
+    for word, part in data["parts"].items():
+        require(part in ("START", "MID", "END"), f"part {word!r}: {part!r} is not START/MID/END")
+    for word, n in data["ordinals"].items():
+        require(n in (1, 2, 3, 4, -1), f"ordinal {word!r}: {n!r}")
+    for word, off in data["relative_years"].items():
+        require(isinstance(off, int) and -5 <= off <= 5, f"relative year {word!r}: offset {off!r}")
+    for word, q in data["season_qualifiers"].items():
+        require(q in ("next", "this", "last"), f"season qualifier {word!r}: {q!r}")
+    for word, rel in data["relations"].items():
+        require(rel in RELATIONS, f"relation {word!r}: {rel!r} not in {RELATIONS}")
+    require(data["for_reading_relation"] in data["relations"], "for_reading_relation must be a relation")
+    require(isinstance(data["max_year_range"], int) and data["max_year_range"] > 0, "max_year_range")
+
+
+def vocab() -> dict:
+    try:
+        return load_yaml("dates.yaml", validate=_validate)
+    except VocabError:
+        raise
+
+
+def _alt(words) -> str:
+    """Regex alternation, longest first; a space in a word matches any whitespace."""
+    parts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    patterns: tuple  # (name, compiled)
+    relation_re: re.Pattern
+    v: dict
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    v = vocab()
+    month = rf"(?:{_alt(v['months'])})\b\.?"
+    full_month = rf"(?:{_alt(v['full_month_names'])})\b"
+    year4 = r"(?<![\d.,/])(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
+    yy = r"['’‘`´]\d{2}(?![\d'’])"
+    relyear = rf"(?:{_alt(v['relative_years'])})\b"
+    yearspec = rf"(?:{year4}|{yy}|{relyear})"
+    parts = _alt(v["parts"])
+    partlead = rf"(?:(?:(?:aan|tegen|in|op|rond)\s+)?(?:het\s+)?(?P<part>{parts})\s+(?:van\s+)?(?:(?:het|de)\s+)?)"
+    ordinal = _alt(v["ordinals"])
+    quarter_w = _alt(v["quarter_words"])
+    half_w = _alt(v["half_words"])
+    week_w = _alt(v["week_words"])
+    season = _alt(v["seasons"])
+    squal = _alt(v["season_qualifiers"])
+    yearnoun = _alt(v["year_nouns"])
+    links = _alt(v["range_links"])
+    pats = [
+        ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
+        ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
+        ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
+        ("month_range", rf"(?:van\s+)?(?P<month1>{month})\s*(?:{links})\s*(?P<month2>{month})"
+                        rf"(?:\s+(?:van\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
+        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
+        ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
+                   rf"(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
+        ("quarter", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
+                    rf"(?:\s*(?:van\s+|-\s*)?(?P<year>{yearspec}))?"),
+        ("quarter_iso", rf"(?<![\d])(?P<year>\d{{4}})-?Q(?P<q>[1-4])\b"),
+        ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
+                 rf"\s*(?:van\s+)?(?:het\s+jaar\s+)?(?P<year>{yearspec})"),
+        ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:van\s+)?(?P<year>{year4}|{yy}))?"),
+        ("year_range", rf"(?:van\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
+        ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})"),
+        ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
+    ]
+    compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
+    fillers = _alt(v["fillers"])
+    rel = re.compile(rf"(?<![\w.])(?P<rel>{_alt(v['relations'])})\s+(?:(?:{fillers})\s+)*$", re.IGNORECASE)
+    return _Grammar(compiled, rel, v)
+
+
+# ---------------------------------------------------------------- calendar helpers
+
+
+def _last_day(y: int, m: int) -> dt.date:
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _parse_year(token: str, anchor: Optional[dt.date]) -> tuple[Optional[int], bool, bool]:
+    """(year, inferred, relative) for a year token: 2023, '23, dit jaar."""
+    t = _key(token)
+    if t.isdigit() and len(t) == 4:
+        return int(t), False, False
+    if len(t) == 3 and t[1:].isdigit():
+        yy = int(t[1:])
+        return (2000 + yy if yy < 70 else 1900 + yy), False, False
+    off = _grammar().v["relative_years"].get(t)
+    if off is not None:
+        return (anchor.year + off if anchor else None), True, True
+    return None, True, False
+
+
+def _month_num(word: str) -> int:
+    return _grammar().v["months"][_key(word).rstrip(".")]
+
+
+def _is_full_month(word: str) -> bool:
+    return _key(word).rstrip(".") in set(_grammar().v["full_month_names"])
+
+
+@dataclass
+class _Period:
+    start: dt.date
+    end: dt.date
+    precision: str
+    timex_body: str  # e.g. "-06", "-Q3", "" (year), "-06-15", appended to the year
+    rep: Optional[dt.date] = None  # representative day without modifiers (seasons)
+
+
+def _period(kind: str, y: int, **kw) -> _Period:
+    if kind == "day":
+        d = dt.date(y, kw["m"], kw["d"])
+        return _Period(d, d, "day", f"-{kw['m']:02d}-{kw['d']:02d}")
+    if kind == "month":
+        m = kw["m"]
+        return _Period(dt.date(y, m, 1), _last_day(y, m), "month", f"-{m:02d}")
+    if kind == "quarter":
+        q = kw["q"]
+        return _Period(dt.date(y, 3 * q - 2, 1), _last_day(y, 3 * q), "quarter", f"-Q{q}")
+    if kind == "half":
+        h = kw["h"]
+        return _Period(dt.date(y, 6 * h - 5, 1), _last_day(y, 6 * h), "half", f"-H{h}")
+    if kind == "season":
+        spec = kw["spec"]
+        m1, m2 = spec["months"]
+        start = dt.date(y, m1, 1)
+        end = _last_day(y + (1 if m2 < m1 else 0), m2)
+        return _Period(start, end, "half", f"-{spec['timex']}", _last_day(y, spec["representative_month"]))
+    if kind == "week":
+        w = kw["w"]
+        return _Period(dt.date.fromisocalendar(y, w, 1), dt.date.fromisocalendar(y, w, 7), "week", f"-W{w:02d}")
+    return _Period(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", "")
+
+
+def _represent(p: _Period, part: Optional[str], relation: Optional[str]) -> dt.date:
+    if p.precision == "day":
+        return p.start
+    if part == "START":
+        return p.start
+    if part == "END":
+        return p.end
+    if part == "MID":
+        if p.precision == "month":
+            return p.start.replace(day=15)
+        if p.precision == "year":
+            return p.start.replace(month=7, day=1)
+        return p.start + (p.end - p.start) / 2
+    if relation in ("BEFORE", "ON_OR_AFTER"):
+        return p.start
+    return p.rep or p.end
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def find_dates(text: str, anchor: Optional[dt.date] = None) -> list[DateExpression]:
+    """Every date expression in `text`, in order, with spans into `text`."""
+    g = _grammar()
+    cands: list[tuple[int, int, str, re.Match]] = []
+    for name, rx in g.patterns:
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                cands.append((m.start(), m.end(), name, m))
+    # Longest match wins an overlap: "eind 2014" over "2014", "2024-2027" over "2024".
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int, str, re.Match]] = []
+    out: list[DateExpression] = []
+    for cand in cands:
+        s, e = cand[0], cand[1]
+        if any(s < te and ts < e for ts, te, _, _ in taken):
+            continue
+        expr = _build(cand[2], cand[3], text, anchor)
+        if expr is None:
+            continue
+        taken.append(cand)
+        out.append(expr)
+    out.sort(key=lambda x: x.char_start)
+    for expr in out:
+        _attach_relation(expr, text, g)
+    return out
+
+
+def _attach_relation(expr: DateExpression, text: str, g: _Grammar) -> None:
+    """Relation words before the expression; the innermost non-neutral one decides."""
+    rels = g.v["relations"]
+    pos = expr.char_start
+    found: list[tuple[str, str, int]] = []  # (words, relation, start), innermost first
+    for _ in range(4):
+        prefix = text[max(0, pos - 60):pos]
+        m = g.relation_re.search(prefix)
+        if not m:
+            break
+        words = _key(m.group("rel"))
+        start = pos - len(prefix) + m.start()
+        found.append((words, rels[words], start))
+        pos = start
+    if not found:
+        return
+    expr.relation_start = found[-1][2]
+    expr.relation_text = " ".join(w for w, _, _ in reversed(found))
+    decisive = next(((w, r) for w, r, _ in found if r != "NEUTRAL"), None)
+    if decisive is None:
+        return
+    words, rel = decisive
+    original = text[found[0][2]:found[0][2] + 5].lower()
+    if (words == g.v["for_reading_relation"] and expr.kind in ("year", "year_range")
+            and not expr.part and not original.startswith(tuple(g.v["always_before"]))):
+        # "het kader voor 2013 en 2014": "for", not "before"; deadlines may revisit it.
+        expr.for_reading = True
+        return
+    expr.relation = rel
+    _finish(expr)
+
+
+def _finish(expr: DateExpression) -> None:
+    """(Re)compute date and mod once part and relation are known."""
+    p: Optional[_Period] = getattr(expr, "_period", None)
+    if p is not None:
+        if expr.is_range and expr.relation in ("BEFORE", "ON_OR_AFTER") and expr.range_start:
+            expr.date = expr.range_start
+        else:
+            expr.date = _represent(p, expr.part, expr.relation).isoformat()
+    expr.mod = expr.part or (expr.relation if expr.relation not in (None, "NEUTRAL") else None)
+
+
+def _resolve_yearless(kind: str, anchor: Optional[dt.date], qual: Optional[str] = None, **kw):
+    """(year, period) for an expression without a written year."""
+    if anchor is None:
+        return None, None
+    y = anchor.year
+    p = _period(kind, y, **kw)
+    if qual == "next":
+        if p.end < anchor:
+            y += 1
+    elif qual == "last":
+        if p.end >= anchor:
+            y -= 1
+    elif qual is None and (anchor - p.end).days > ROLL_FORWARD_DAYS:
+        y += 1
+    return y, _period(kind, y, **kw)
+
+
+def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Optional[DateExpression]:
+    g = _grammar()
+    gd = m.groupdict()
+    part = g.v["parts"].get(_key(gd["part"])) if gd.get("part") else None
+    year_inferred = relative = False
+    kind = name
+    kw: dict = {}
+    year: Optional[int] = None
+    range_first: Optional[_Period] = None
+
+    try:
+        if name in ("iso", "numeric"):
+            y = int(gd["y"])
+            if len(gd["y"]) == 2:
+                if gd.get("sep") == ".":
+                    return None  # "1.2.10" is a section number far more often than a date
+                y += 2000 if y < 70 else 1900
+            if not 1950 <= y <= 2100:
+                return None
+            year, kind, kw = y, "day", {"m": int(gd["m"]), "d": int(gd["d"])}
+            dt.date(year, kw["m"], kw["d"])  # validates day-first reading
+        elif name == "day_month":
+            kind, kw = "day", {"m": _month_num(gd["month"]), "d": int(gd["d"])}
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+            dt.date(year or 2000, kw["m"], kw["d"])
+        elif name == "month_range":
+            m1, m2 = _month_num(gd["month1"]), _month_num(gd["month2"])
+            if m2 <= m1:
+                return None
+            ytok = gd.get("year") or gd.get("yy")
+            kind, kw = "month", {"m": m2}
+            if ytok:
+                year, year_inferred, relative = _parse_year(ytok.strip(), anchor)
+            range_first_m = m1
+        elif name == "month":
+            word = gd["month"]
+            if not gd.get("year") and not (_is_full_month(word) and not word.endswith(".")):
+                return None
+            kind, kw = "month", {"m": _month_num(word)}
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+        elif name == "season":
+            spec = g.v["seasons"][_key(gd["season"])]
+            kind, kw = "season", {"spec": spec}
+            qual = g.v["season_qualifiers"].get(_key(gd["qual"])) if gd.get("qual") else None
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+            else:
+                before = text[max(0, m.start() - 12):m.start()].lower()
+                # a bare season noun ("de zomer is druk") is only a date after a preposition
+                # + article ("in het najaar") or with a qualifier ("komend najaar").
+                if qual is None and not part and not re.search(r"\b(?:in|na|voor|vóór|rond|tot|tegen|vanaf|per|het|de)\s+$", before):
+                    return None
+                year, prd = _resolve_yearless("season", anchor, qual, spec=spec)
+                year_inferred = True
+                relative = qual is not None
+        elif name in ("quarter", "quarter_iso"):
+            q = gd.get("q") or gd.get("qn")
+            if q is None:
+                q = g.v["ordinals"][_key(gd["ord"])]
+                q = 4 if q == -1 else q
+            kind, kw = "quarter", {"q": int(q)}
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+        elif name == "half":
+            h = gd.get("h")
+            if h is None:
+                h = g.v["ordinals"][_key(gd["ord"])]
+                h = 2 if h == -1 else h
+                if h not in (1, 2):
+                    return None
+            kind, kw = "half", {"h": int(h)}
+            year, year_inferred, relative = _parse_year(gd["year"], anchor)
+        elif name == "week":
+            w = int(gd["w"])
+            if not 1 <= w <= 53:
+                return None
+            kind, kw = "week", {"w": w}
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+        elif name == "year_range":
+            y1 = int(gd["y1"])
+            y2s = gd["y2"]
+            y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+            link = _key(gd["link"])
+            if not 0 < y2 - y1 <= g.v["max_year_range"]:
+                return None
+            if link in g.v["consecutive_only_links"] and y2 - y1 != 1:
+                return None
+            if link in ("-", "–", "—") and re.match(r"\s*[-–—]\s*\d", text[m.end():m.end() + 4]):
+                return None  # part of a longer numeric chain (phone/case numbers)
+            p1, p2 = _period("year", y1), _period("year", y2)
+            expr = DateExpression(m.start(), m.end(), text[m.start():m.end()], p2.end.isoformat(), "year",
+                                  str(y2), None, is_range=True, range_start=p1.start.isoformat(),
+                                  range_start_timex=str(y1), start=p1.start.isoformat(), end=p2.end.isoformat(),
+                                  kind="year_range")
+            expr._period = _Period(p1.start, p2.end, "year", "")  # type: ignore[attr-defined]
+            return expr
+        elif name in ("year", "relyear"):
+            tok = gd["year"]
+            if name == "year" and len(tok) == 3 and not part and not gd.get("noun"):
+                # a lone "'24" is a year only with a part word; "December '23" is a month
+                return None
+            year, year_inferred, relative = _parse_year(tok, anchor)
+            kind = "year"
+            if name == "relyear" and anchor is None:
+                return DateExpression(m.start(), m.end(), text[m.start():m.end()], None, "year", "XXXX", part,
+                                      year_inferred=True, kind="year", part=part, relative=True)
+        else:
+            return None
+    except (ValueError, KeyError):
+        return None
+
+    prd: Optional[_Period] = None
+    if year is None and name not in ("season",):
+        year, prd = _resolve_yearless(kind, anchor, **kw)
+        year_inferred = True
+    elif year is not None:
+        prd = _period(kind, year, **kw)
+    elif name == "season" and gd.get("year"):
+        prd = None  # relative year without an anchor
+    elif name == "season":
+        prd = _period(kind, year, **kw) if year is not None else None
+
+    s, e = m.start(), m.end()
+    raw = text[s:e]
+    if prd is None:
+        body = {"day": lambda: f"-{kw['m']:02d}-{kw['d']:02d}", "month": lambda: f"-{kw['m']:02d}",
+                "quarter": lambda: f"-Q{kw['q']}", "half": lambda: f"-H{kw['h']}",
+                "season": lambda: f"-{kw['spec']['timex']}", "week": lambda: f"-W{kw['w']:02d}",
+                "year": lambda: ""}[kind]()
+        precision = {"season": "half"}.get(kind, kind)
+        return DateExpression(s, e, raw, None, precision, "XXXX" + body, part, year_inferred=True,
+                              kind=kind, part=part, relative=relative,
+                              is_range=name == "month_range")
+
+    expr = DateExpression(s, e, raw, None, prd.precision, f"{year}{prd.timex_body}", None,
+                          year_inferred=year_inferred, start=prd.start.isoformat(), end=prd.end.isoformat(),
+                          kind=kind, part=part, relative=relative)
+    if name == "month_range":
+        first = _period("month", year, m=range_first_m)
+        expr.is_range = True
+        expr.kind = "month_range"
+        expr.range_start = first.start.isoformat()
+        expr.range_start_timex = f"{year}-{range_first_m:02d}"
+        expr.start = first.start.isoformat()
+    expr._period = prd  # type: ignore[attr-defined]
+    _finish(expr)
+    return expr
+
+
+def representative(expr: DateExpression) -> Optional[dt.date]:
+    return dt.date.fromisoformat(expr.date) if expr.date else None
