@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Build the benchmark corpus under bench/corpus/ (git-ignored) from the samples.
+
+    python bench/corpus.py                  # >= 1,000 PDF pages, plus text files and long documents
+    python bench/corpus.py --pages 2000 --force
+
+Layout:
+    pdf/   copies of every samples/pdf/*.pdf with a text layer and every
+           samples/rendered/*.pdf, round-robin (copy 1 of each source, then copy
+           2, ...) until the page budget is reached; so any prefix of the
+           manifest order is a representative mix (the bench takes 250/500/1000
+           page prefixes for its scaling runs);
+    txt/   copies of samples/text/*.txt, as many rounds as pdf/;
+    long/  one rendered document concatenated 1, 2, 4, 8 times (per-document
+           linearity: a quadratic pass over a document shows up here);
+    manifest.json  every file with kind, source, pages, bytes, sha256, in order.
+
+Every copy has different bytes and a slightly different text, as real archives
+hold near-duplicates, not identical files (identical bytes would also share a
+doc_id and be skipped by the pipeline's manifest): a PDF copy gets a small
+"archive stamp" text object on its last page and is re-saved by pdfium; a text
+copy gets one line appended. Scans without a text layer are left out: they stop
+at the reader (needs_ocr) and would only dilute pages/s.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import hashlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "bench" / "corpus"
+MIN_CHARS_PER_PAGE = 40  # the reader's own threshold for "this is a scan"
+LONG_FACTORS = (1, 2, 4, 8)
+FORMAT_VERSION = 1
+
+
+def pdf_pages_and_chars(path: Path) -> tuple[int, int]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        chars = 0
+        for i in range(len(pdf)):
+            tp = pdf[i].get_textpage()
+            chars += sum(1 for c in tp.get_text_range() if not c.isspace())
+        return len(pdf), chars
+    finally:
+        pdf.close()
+
+
+def pdf_sources() -> list[Path]:
+    found = sorted((ROOT / "samples" / "pdf").glob("*.pdf")) + sorted((ROOT / "samples" / "rendered").glob("*.pdf"))
+    keep = []
+    for path in found:
+        pages, chars = pdf_pages_and_chars(path)
+        if chars >= MIN_CHARS_PER_PAGE * pages:
+            keep.append(path)
+    return keep
+
+
+def _stamp(pdf, text: str) -> None:
+    """Add a small visible text line at the bottom-left of the last page."""
+    import pypdfium2.raw as raw
+
+    page = pdf[len(pdf) - 1]
+    obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(6.0))
+    if not obj:
+        raise RuntimeError("pdfium could not create a text object")
+    buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+    if not raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR))):
+        raise RuntimeError("pdfium could not set the stamp text")
+    left, bottom, _, _ = page.get_mediabox()
+    raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, left + 12, bottom + 6)
+    raw.FPDFPage_InsertObject(page.raw, obj)
+    page.gen_content()
+
+
+def varied_pdf(src: Path, dst: Path, copy: int) -> None:
+    """A re-saved copy with one stamp line; falls back to a trailing comment if pdfium cannot edit it."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(src))
+    try:
+        _stamp(pdf, f"Archiefexemplaar {copy:04d}")
+        pdf.save(str(dst))
+    except Exception as exc:  # some producers' pages pdfium will not regenerate
+        print(f"  {src.name}: stamp failed ({exc}); copying with a trailing comment", file=sys.stderr)
+        dst.write_bytes(src.read_bytes() + f"\n% ivp bench copy {copy}\n".encode())
+    finally:
+        pdf.close()
+
+
+def concatenated_pdf(src: Path, dst: Path, times: int) -> None:
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    source = pdfium.PdfDocument(str(src))
+    try:
+        for _ in range(times):
+            out.import_pages(source)
+        _stamp(out, f"Samengevoegd exemplaar x{times}")
+        out.save(str(dst))
+    finally:
+        source.close()
+        out.close()
+
+
+def varied_text(src: Path, dst: Path, copy: int) -> None:
+    text = src.read_text(encoding="utf-8")
+    dst.write_text(text.rstrip("\n") + f"\n\nArchiefexemplaar {copy:04d}.\n", encoding="utf-8")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(out: Path, target_pages: int, force: bool = False) -> dict:
+    manifest_path = out / "manifest.json"
+    params = {"format": FORMAT_VERSION, "target_pages": target_pages}
+    if manifest_path.exists() and not force:
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("params") == params and all((out / f["path"]).exists() for f in manifest["files"]):
+            print(f"corpus up to date: {manifest_path} ({manifest['summary']})")
+            return manifest
+    if out.exists():
+        shutil.rmtree(out)
+    for sub in ("pdf", "txt", "long"):
+        (out / sub).mkdir(parents=True)
+    t0 = time.perf_counter()
+    sources = pdf_sources()
+    if not sources:
+        raise SystemExit("no text-layer PDFs under samples/pdf or samples/rendered (run scripts/render_samples.py)")
+    source_pages = {s: pdf_pages_and_chars(s)[0] for s in sources}
+    files: list[dict] = []
+    pages = 0
+    copy = 0
+    while pages < target_pages:
+        copy += 1
+        for src in sources:
+            if pages >= target_pages:
+                break
+            dst = out / "pdf" / f"c{copy:03d}_{src.stem}.pdf"
+            varied_pdf(src, dst, copy)
+            n = pdf_pages_and_chars(dst)[0]
+            files.append({"path": str(dst.relative_to(out)), "kind": "pdf", "source": str(src.relative_to(ROOT)),
+                          "copy": copy, "pages": n})
+            pages += n
+    texts = sorted((ROOT / "samples" / "text").glob("*.txt"))
+    for c in range(1, copy + 1):
+        for src in texts:
+            dst = out / "txt" / f"c{c:03d}_{src.name}"
+            varied_text(src, dst, c)
+            n = dst.read_text(encoding="utf-8").count("\f") + 1
+            files.append({"path": str(dst.relative_to(out)), "kind": "txt", "source": str(src.relative_to(ROOT)),
+                          "copy": c, "pages": n})
+    rendered = sorted((ROOT / "samples" / "rendered").glob("*.pdf"), key=lambda p: -source_pages.get(p, 0))
+    if rendered:
+        longest = rendered[0]
+        for k in LONG_FACTORS:
+            dst = out / "long" / f"x{k}_{longest.stem}.pdf"
+            concatenated_pdf(longest, dst, k)
+            files.append({"path": str(dst.relative_to(out)), "kind": "long", "source": str(longest.relative_to(ROOT)),
+                          "copy": k, "pages": pdf_pages_and_chars(dst)[0]})
+    for f in files:
+        p = out / f["path"]
+        f["bytes"] = p.stat().st_size
+        f["sha256"] = sha256(p)
+    shas = [f["sha256"] for f in files]
+    if len(set(shas)) != len(shas):
+        raise SystemExit("two corpus files have identical bytes; the variation step failed")
+    summary = {kind: {"docs": sum(1 for f in files if f["kind"] == kind),
+                      "pages": sum(f["pages"] for f in files if f["kind"] == kind),
+                      "mbytes": round(sum(f["bytes"] for f in files if f["kind"] == kind) / 1e6, 1)}
+               for kind in ("pdf", "txt", "long")}
+    manifest = {"params": params, "summary": summary, "files": files}
+    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    print(f"built {manifest_path} in {time.perf_counter() - t0:.1f} s: {summary}")
+    return manifest
+
+
+def load(out: Path = CORPUS) -> dict:
+    path = out / "manifest.json"
+    if not path.exists():
+        raise SystemExit(f"no corpus at {out}; run `python bench/corpus.py` first")
+    return json.loads(path.read_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=CORPUS)
+    ap.add_argument("--pages", type=int, default=1000, help="PDF page budget (default 1000)")
+    ap.add_argument("--force", action="store_true", help="rebuild even if the manifest matches")
+    args = ap.parse_args(argv)
+    build(args.out, args.pages, args.force)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
