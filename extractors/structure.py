@@ -1,10 +1,21 @@
-"""Headings, sections and lists of a document (placeholder until the structure issue)."""
+"""Headings, sections and lists of a document.
+
+Works line by line on the cleaned page text, so it reads markdown, plain text and
+the text layer of PDFs alike. PDF text breaks list items over lines (sometimes
+with blank lines in between) and loses bold type, so headings are also recognised
+by their shape: numbered ("3.1. Prioriteit ..."), keyword-led ("Thema 1: ..."),
+or short lines that start with a capital and carry no closing punctuation.
+Every offset indexes into `Page.text` of the page named.
+"""
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from extractors.document import Document
+from extractors.vocab import load_yaml, require
 
 
 @dataclass
@@ -15,6 +26,9 @@ class Heading:
     text: str  # without numbering/markup
     level: int = 1
     number: Optional[str] = None  # "3.1", "1", "a"
+    kind: str = "plain"  # markdown, bold, numbered, keyword, plain
+    keyword: Optional[str] = None  # "thema" for "Thema 1: Ondermijning"
+    raw: str = ""  # the line as written, markup stripped
 
 
 @dataclass
@@ -25,6 +39,8 @@ class ListItem:
     text: str  # lines joined, marker removed
     marker: str = ""  # "1.", "•", "a)"
     depth: int = 0
+    number: Optional[str] = None  # "1", "5.a", "b" for ordered markers
+    family: str = ""  # bullet, digit, letter, roman
 
 
 @dataclass
@@ -34,6 +50,15 @@ class ListBlock:
     items: list[ListItem] = field(default_factory=list)
     heading: Optional[Heading] = None
     ordered: bool = False
+    lead_in: Optional[str] = None  # the sentence ending in ':' right before the list
+    lead_in_context: Optional[str] = None  # the sentence before a weak lead-in ("Het gaat om:")
+    char_start: int = 0
+    char_end: int = 0
+    table_like: bool = False  # rows that end in runs of numbers: a table, not a list
+
+    @property
+    def top_items(self) -> list[ListItem]:
+        return [i for i in self.items if i.depth == 0]
 
 
 @dataclass
@@ -51,6 +76,476 @@ class Structure:
                 break
         return best
 
+    def heading_chain(self, page: int, offset: int) -> list[Heading]:
+        """The nearest heading and the ones above it of ever lower level, nearest first."""
+        chain: list[Heading] = []
+        for h in reversed(self.headings):
+            if (h.page, h.char_start) > (page, offset):
+                continue
+            if not chain or h.level < chain[-1].level:
+                chain.append(h)
+                if h.level <= 1:
+                    break
+        return chain
+
+    def headings_between(self, a: tuple[int, int], b: tuple[int, int]) -> list[Heading]:
+        return [h for h in self.headings if a < (h.page, h.char_start) < b]
+
+
+# ---------------------------------------------------------------- vocabulary
+
+@functools.cache
+def vocab() -> dict:
+    def validate(data):
+        require(isinstance(data, dict), "expected a mapping")
+        for key in ("heading_keywords", "priority_heading_keywords", "list_cues_re", "non_priority_cues_re",
+                    "ranking_cues_re", "reported_cues_re", "summary_headings_re", "weak_lead_in_re",
+                    "continuation_words", "sentence_starters", "bullets", "field_labels"):
+            require(key in data, f"missing key {key!r}")
+        for key in [k for k in data if k.endswith("_re")]:
+            require(isinstance(data[key], list) and data[key], f"{key} must be a non-empty list")
+            for pattern in data[key]:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise AssertionError(f"{key}: bad pattern {pattern!r}: {exc}")
+        hk = data["heading_keywords"]
+        require(isinstance(hk, dict) and set(hk) == {"level1", "level2"}, "heading_keywords needs level1 and level2")
+
+    data = load_yaml("structure.yaml", validate)
+    out = dict(data)
+    for key in [k for k in data if k.endswith("_re")]:
+        out[key[:-3] + "_rx"] = [re.compile(p, re.IGNORECASE) for p in data[key]]
+    kw1 = [k.lower() for k in data["heading_keywords"]["level1"]]
+    kw2 = [k.lower() for k in data["heading_keywords"]["level2"]]
+    out["kw_level"] = {**{k: 2 for k in kw2}, **{k: 1 for k in kw1}}
+    words = sorted(out["kw_level"], key=len, reverse=True)
+    out["keyword_heading_rx"] = re.compile(
+        r"^(?P<kw>" + "|".join(re.escape(w) for w in words) + r")"
+        r"(?:\s+(?P<num>\d{1,3}(?:\.\d{1,2})*[a-z]?|[IVXLC]{1,6}|[A-Z])\b)?"
+        r"\s*(?P<sep>[:.\-–—]?)\s*(?P<rest>.*)$", re.IGNORECASE)
+    out["continuation_set"] = {w.lower() for w in data["continuation_words"]}
+    out["starter_set"] = set(data["sentence_starters"])
+    single = [b for b in data["bullets"] if b != "o"]
+    out["bullet_rx"] = re.compile(
+        r"^(?P<indent>[ \t]*)(?P<marker>[" + "".join(re.escape(b) for b in single) + r"]|o(?=[ \t]{2,}|\t))"
+        r"[ \t]+(?P<text>\S.*)$")
+    labels = sorted({l.lower() for l in data["field_labels"]}, key=len, reverse=True)
+    # Labels that are also ordinary words or heading keywords ("Van", "Bijlage 2: ...") need a
+    # colon, a tab or a wide gap; the others also count with a single space ("Datum 9 mei 2023").
+    ambiguous = set(out["kw_level"]) | {"aan", "van", "cc", "ons", "bijlagen", "uw brief", "afdeling"}
+    loose = [l for l in labels if l not in ambiguous]
+    out["field_rx"] = re.compile(
+        r"^(?:(?:" + "|".join(re.escape(l) for l in labels) + r")(?:\s*:|\t|\s{2,})"
+        r"|(?:" + "|".join(re.escape(l) for l in loose) + r")\s+\S)", re.IGNORECASE)
+    return out
+
+
+# Ordered markers: "1.", "1)", "(1)", "5.a", "a.", "a)", "iv."; upper-case letters only with ")"
+# so that initials ("J. Wienen") are not list items.
+_ORDERED_RX = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>\(?(?P<num>\d{1,3}(?:\.[a-z])?|[a-z]|[ivx]{1,4}|[A-Z](?=\)))(?P<punct>[.)])"
+    r"(?:(?<=\d\.)(?P<sub>[a-z])\b)?)[ \t]+(?P<text>\S.*)$")
+_SUBLETTER_RX = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>(?P<num>\d{1,3}\.[a-z]))[ \t]+(?P<text>\S.*)$")
+_MULTI_NUM_RX = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<text>[^\W\d_].*)$")
+_SINGLE_NUM_RX = re.compile(r"^(?P<num>\d{1,2}|[a-z])[.)]\s+(?P<text>[^\W\d_].*)$")
+_MD_RX = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*$")
+_BOLD_RX = re.compile(r"^(?:\*\*|__)(?P<text>[^*_].*?)(?:\*\*|__)\s*:?$")
+_LINK_RX = re.compile(r"^\[(?P<text>[^\]]+)\]\([^)]*\)$")
+_TAG_RX = re.compile(r"<[^>]+>")
+_WS_RX = re.compile(r"\s+")
+_NUMERIC_TOKEN = re.compile(r"^[\d.,%€+-]+$")
+_ROMAN = re.compile(r"^[ivx]{1,4}$")
+
+
+@dataclass
+class _Line:
+    page: int
+    start: int  # offset of the first non-space character
+    end: int  # offset after the last non-space character
+    raw: str  # the whole line as in the page text
+    text: str  # stripped
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+    @property
+    def indent(self) -> int:
+        lead = self.raw[: len(self.raw) - len(self.raw.lstrip())]
+        return len(lead.replace("\t", "    "))
+
+
+def _lines(page_no: int, text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(page_no, pos + lead, pos + lead + len(stripped), raw, stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def strip_markup(text: str) -> str:
+    """Markdown emphasis, links and html tags removed; whitespace collapsed."""
+    text = _TAG_RX.sub("", text)
+    m = _LINK_RX.match(text.strip())
+    if m:
+        text = m.group("text")
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return _WS_RX.sub(" ", text).strip()
+
+
+def collapse(text: str) -> str:
+    return _WS_RX.sub(" ", text).strip()
+
+
+# ---------------------------------------------------------------- line classification
+
+def _list_marker(line: _Line) -> Optional[dict]:
+    """The marker of a list item line, or None."""
+    v = vocab()
+    m = _SUBLETTER_RX.match(line.raw)
+    if m:
+        return {"marker": m.group("marker"), "num": m.group("num"), "family": "digit", "text": m.group("text"),
+                "punct": "."}
+    m = _ORDERED_RX.match(line.raw)
+    if m:
+        num = m.group("num")
+        if m.group("sub"):
+            num = f"{num}.{m.group('sub')}"
+        family = "digit" if num[0].isdigit() else ("roman" if _ROMAN.match(num) and num != "i" or num in ("ii",) else "letter")
+        return {"marker": m.group("marker").strip(), "num": num, "family": family, "text": m.group("text"),
+                "punct": m.group("punct")}
+    m = v["bullet_rx"].match(line.raw)
+    if m:
+        text = m.group("text")
+        # "- 3 -" page numbers and "--- " rules are not items
+        if re.fullmatch(r"[-–—*\s\d]*", text):
+            return None
+        return {"marker": m.group("marker"), "num": None, "family": "bullet", "text": text}
+    return None
+
+
+def _is_field_line(text: str) -> bool:
+    return bool(vocab()["field_rx"].match(text))
+
+
+def _ends_open(text: str) -> bool:
+    """True when a line stops mid-phrase: no closing punctuation, or a hyphen/comma/function word."""
+    t = text.rstrip()
+    if not t:
+        return False
+    if t[-1] in ",-–(/&+":
+        return True
+    if t[-1] in ".;:!?)”’'\"*":
+        return False
+    last = re.findall(r"[^\W\d_]+", t.lower())
+    return bool(last) and last[-1] in vocab()["continuation_set"]
+
+
+def _continues(prev_text: str, nxt: _Line) -> bool:
+    """Whether line `nxt` continues the sentence broken after `prev_text`."""
+    t = nxt.text
+    if not t:
+        return False
+    first = t[0]
+    if first.islower():
+        return prev_text.rstrip()[-1:] not in ".!?" or prev_text.rstrip().endswith("etc.")
+    if first.isdigit() or first in "(&%":
+        return _ends_open(prev_text) or prev_text.rstrip()[-1:] not in ".;:!?"
+    return _ends_open(prev_text)
+
+
+def _numeric_tail(text: str) -> int:
+    """How many numeric tokens end the line (table rows: 'Assen 1 1 1 1')."""
+    n = 0
+    for tok in reversed(text.split()):
+        if _NUMERIC_TOKEN.match(tok):
+            n += 1
+        else:
+            break
+    return n
+
+
+def _heading_from_line(i: int, lines: list[_Line], numbered_nearby) -> Optional[Heading]:
+    line = lines[i]
+    t = line.text
+    if not t or len(t) > 160:
+        return None
+    v = vocab()
+    prev = next((l for l in reversed(lines[:i]) if not l.blank), None)
+    prev_adjacent = i > 0 and not lines[i - 1].blank
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+
+    def make(text, level, kind, number=None, keyword=None):
+        text = strip_markup(text).strip()
+        text = re.sub(r"\s*:$", "", text).strip()
+        if not text:
+            return None
+        return Heading(line.page, line.start, line.end, text, level, number, kind, keyword, strip_markup(t))
+
+    m = _MD_RX.match(t)
+    if m:
+        inner = strip_markup(m.group("text"))
+        level = len(m.group("hashes"))
+        n = _SINGLE_NUM_RX.match(inner) or _MULTI_NUM_RX.match(inner)
+        if n:
+            return make(n.group("text"), level, "markdown", n.group("num"))
+        k = v["keyword_heading_rx"].match(inner)
+        if k and k.group("num"):
+            return make(k.group("rest") or inner, level, "markdown", k.group("num"), k.group("kw").lower())
+        return make(inner, level, "markdown")
+    if _is_field_line(t):
+        return None
+    lower_next = nxt is not None and not nxt.blank and nxt.text[:1].islower()
+    m = _BOLD_RX.match(t)
+    if m:
+        inner = strip_markup(m.group("text"))
+        n = _SINGLE_NUM_RX.match(inner) or _MULTI_NUM_RX.match(inner)
+        if n:
+            return make(n.group("text"), 3, "bold", n.group("num"))
+        return make(inner, 3, "bold")
+    m = _LINK_RX.match(t)
+    if m and len(m.group("text").split()) <= 12:
+        return make(m.group("text"), 3, "plain")
+    words = t.split()
+    closed = t.rstrip()[-1:] in ".;,"
+    if _ends_open(t):
+        return None  # a line broken mid-phrase is running text, whatever its shape
+    m = v["keyword_heading_rx"].match(t)
+    if m and lower_next and not (m.group("num") and m.group("sep") == ":"):
+        return None
+    if m and len(words) <= 16 and not closed:
+        kw = m.group("kw").lower()
+        rest = m.group("rest")
+        if rest[:1].islower() and m.group("sep") != ":":
+            return None  # "Bijlage 3 geeft een overzicht ...": a sentence, not a heading
+        # "Thema 1: X", "Bijlage 2: X", "Cluster II X" or a short "Thema Zorg en Veiligheid";
+        # not a sentence that merely starts with the word ("Thema's die ...").
+        if m.group("num") or (m.group("sep") == ":" and rest) or (len(words) <= 8 and t[0].isupper()
+                                                                    and (not rest or rest[:1].isupper())):
+            if rest[:1] in ("'", "’", "s") and not m.group("num"):
+                pass
+            else:
+                return make(rest or t, v["kw_level"][kw], "keyword", m.group("num"), kw)
+    if lower_next:
+        return None
+    m = _MULTI_NUM_RX.match(t)
+    if m and len(words) <= 16 and not closed and _numeric_tail(t) == 0:
+        return make(m.group("text"), m.group("num").count(".") + 1, "numbered", m.group("num"))
+    m = _SINGLE_NUM_RX.match(t)
+    if m:
+        if (len(words) <= 12 and not closed and m.group("num").isdigit() and t[len(m.group("num")) + 2:][:1].isupper()
+                and _numeric_tail(t) == 0 and not numbered_nearby(i, m.group("num"))):
+            return make(m.group("text"), 1, "numbered", m.group("num"))
+        return None
+    if _list_marker(line):
+        return None
+    # A short line that starts with a capital and has no closing punctuation, set apart
+    # from running text (PDF text loses bold type, this is what is left of it).
+    if (1 <= len(words) <= 10 and len(t) <= 90 and t[0].isupper() and not closed
+            and not (t.endswith(":") and len(words) > 4)
+            and _numeric_tail(t) < max(1, len(words) // 2)
+            and sum(c.isdigit() for c in t) <= len(t) * 0.3):
+        if prev is None or not prev_adjacent or prev.text.rstrip()[-1:] in ".!?:;" or _is_heading_shape(prev.text):
+            return make(t, 4, "plain")
+    return None
+
+
+def _is_heading_shape(text: str) -> bool:
+    return bool(_MD_RX.match(text) or _BOLD_RX.match(text))
+
+
+# ---------------------------------------------------------------- parsing
 
 def parse_structure(doc: Document) -> Structure:
-    return Structure()
+    headings: list[Heading] = []
+    lists: list[ListBlock] = []
+    for page in doc.pages:
+        h, l = _parse_page(page.number, page.text)
+        headings.extend(h)
+        lists.extend(l)
+    structure = Structure(headings, [])
+    for block in lists:
+        block.heading = structure.heading_at(block.page, block.char_start)
+        if block.title is None and block.heading is not None:
+            block.title = block.heading.text
+    structure.lists = lists
+    return structure
+
+
+def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]]:
+    lines = _lines(page_no, text)
+    markers = [_list_marker(l) if not l.blank else None for l in lines]
+    nonblank_idx = [i for i, l in enumerate(lines) if not l.blank]
+    pos_in_nonblank = {i: k for k, i in enumerate(nonblank_idx)}
+
+    def numbered_nearby(i: int, num: str, window: int = 15) -> bool:
+        """Another item with the neighbouring number close by: then "N. Text" is a list item."""
+        if not num.isdigit():
+            return False
+        want = {str(int(num) - 1), str(int(num) + 1)}
+        own = markers[i]
+        k = pos_in_nonblank[i]
+        for j in nonblank_idx[max(0, k - window): k + window + 1]:
+            mk = markers[j]
+            if (j != i and mk and mk["family"] == "digit" and mk["num"].split(".")[0] in want
+                    and (own is None or mk.get("punct") == own.get("punct"))):
+                return True
+        return False
+
+    # the width of a full line of running text: a line that long was wrapped, not ended
+    lengths = sorted(len(l.raw.rstrip()) for l in lines if not l.blank)
+    width = lengths[int(len(lengths) * 0.8)] if lengths else 80
+    headings: list[Heading] = []
+    heading_at_line: dict[int, Heading] = {}
+    for i in range(len(lines)):
+        h = _heading_from_line(i, lines, numbered_nearby)
+        if h:
+            headings.append(h)
+            heading_at_line[i] = h
+
+    blocks: list[ListBlock] = []
+    current: Optional[ListBlock] = None
+    item_lines: list[_Line] = []  # lines of the open item
+    open_item: Optional[dict] = None
+    base_indent = 0
+    top_family = ""
+
+    def close_item():
+        nonlocal open_item, item_lines
+        if open_item is None or current is None:
+            open_item, item_lines = None, []
+            return
+        first = item_lines[0]
+        start = first.start + len(first.text) - len(open_item["text"].strip())
+        end = item_lines[-1].end
+        parts = [open_item["text"].strip()] + [l.text for l in item_lines[1:]]
+        joined = parts[0]
+        for p in parts[1:]:
+            # "vreemde-\nlingenketen", "Hoogezand-\nSappemeer": the hyphen stays, the break goes
+            if re.search(r"[^\W\d_]-$", joined) and p[:1].isalpha() and not re.match(r"(en|of|tot)\b", p):
+                joined += p
+            else:
+                joined += " " + p
+        item_text = strip_markup(joined)
+        item_text = re.sub(r"\s*[;,]\s*(?:en|of)?$", "", item_text).strip()
+        current.items.append(ListItem(first.page, start, end, item_text, open_item["marker"], open_item["depth"],
+                                      open_item["num"], open_item["family"]))
+        current.char_end = end
+        open_item, item_lines = None, []
+
+    def close_block():
+        nonlocal current
+        close_item()
+        if current is not None and current.items:
+            tops = current.top_items
+            current.table_like = sum(1 for it in tops if _numeric_tail(it.text) >= 1) >= max(2, 0.6 * len(tops))
+            blocks.append(current)
+        current = None
+
+    def lead_in_for(i: int) -> tuple[Optional[str], Optional[str]]:
+        """The sentence ending in ':' just above line i, and the one before it."""
+        j = i - 1
+        while j >= 0 and lines[j].blank:
+            j -= 1
+        if j < 0 or j in heading_at_line or markers[j]:
+            return None, None
+        if not lines[j].text.endswith(":"):
+            return None, None
+        # collect the paragraph
+        k = j
+        while k - 1 >= 0 and not lines[k - 1].blank and (k - 1) not in heading_at_line and not markers[k - 1]:
+            k -= 1
+        para = collapse(" ".join(l.text for l in lines[k: j + 1]))
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z‘'\"(])", para)
+        lead = strip_markup(sentences[-1]) if sentences else None
+        context = strip_markup(sentences[-2]) if len(sentences) >= 2 else None
+        return lead, context
+
+    def _numbering_resumes(i: int, max_lines: int = 8) -> bool:
+        tops = [it for it in current.items if it.depth == 0] if current else []
+        if open_item and open_item["depth"] == 0:
+            last_num = open_item["num"]
+        else:
+            last_num = tops[-1].number if tops else None
+        if not last_num or not last_num.split(".")[0].isdigit():
+            return False
+        seen = 0
+        for j in range(i + 1, len(lines)):
+            if lines[j].blank:
+                continue
+            if j in heading_at_line:
+                return False
+            mk = markers[j]
+            if mk:
+                return (mk["family"] == top_family and mk["num"] is not None
+                        and mk["num"].split(".")[0] == str(int(last_num.split(".")[0]) + 1))
+            seen += 1
+            if seen > max_lines:
+                return False
+        return False
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i in heading_at_line:
+            close_block()
+            i += 1
+            continue
+        if line.blank:
+            i += 1
+            continue
+        mk = markers[i]
+        if mk:
+            if current is None:
+                lead, context = lead_in_for(i)
+                current = ListBlock(page_no, lead, [], None, False, lead, context, line.start, line.end)
+                base_indent = line.indent
+                top_family = mk["family"]
+            if (mk["family"] not in (top_family, "bullet") and line.indent <= base_indent
+                    and i > 0 and lines[i - 1].blank):
+                # "a)" at the margin after a blank line under "3. ...": a new list, not a sub-list
+                close_block()
+                lead, context = lead_in_for(i)
+                current = ListBlock(page_no, lead, [], None, False, lead, context, line.start, line.end)
+                base_indent = line.indent
+                top_family = mk["family"]
+            close_item()
+            depth = 0
+            if mk["family"] != top_family or line.indent >= base_indent + 3:
+                depth = 1
+                if line.indent < base_indent and mk["family"] != "bullet":
+                    depth = 0
+            if depth == 0 and mk["family"] != "bullet":
+                current.ordered = True
+            open_item = dict(mk, depth=depth)
+            item_lines = [line]
+            i += 1
+            continue
+        # a non-marker line: continuation of the open item, or the end of the block
+        if open_item is not None:
+            prev_text = item_lines[-1].text
+            gap = i > 0 and lines[i - 1].blank
+            wrapped = len(item_lines[-1].raw.rstrip()) >= 0.75 * width and prev_text.rstrip()[-1:] not in ".!?:;"
+            if (not gap and (_continues(prev_text, line) or line.indent > item_lines[0].indent + 1 or wrapped)) or \
+                    (gap and ((line.text[:1].islower() and _ends_open_or_unclosed(prev_text)) or _ends_open(prev_text))):
+                item_lines.append(line)
+                i += 1
+                continue
+        if open_item is not None and _numbering_resumes(i):
+            # an explanation under an item ("1. Thema X" / "Hieronder vallen ..."): the list goes on
+            close_item()
+            i += 1
+            continue
+        close_block()
+        i += 1
+    close_block()
+    return headings, blocks
+
+
+def _ends_open_or_unclosed(text: str) -> bool:
+    return _ends_open(text) or text.rstrip()[-1:] not in ".;:!?"
