@@ -85,9 +85,11 @@ def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
         try:
             yield extract_document(item)
         except Exception as exc:
-            log.error("extraction failed for %s: %s", path, exc)
-            message = (f"extraction failed: {exc!r}; this is a bug in ivp, please report it with the file. "
-                       + traceback.format_exc(limit=3).replace("\n", " | "))
+            log.warning("extraction failed for %s: %s", path, exc)
+            log.debug("traceback", exc_info=True)
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            message = (f"extraction failed: {exc!r} at {Path(where.filename).name}:{where.lineno}; "
+                       "a bug in ivp: please report it with the file (run `ivp extract FILE -vv` for details)")
             yield failed_extraction(path, "failed", message)
 
 

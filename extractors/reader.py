@@ -1,0 +1,165 @@
+"""Files -> pages of raw text. PDF via pypdfium2, text in any common encoding, .docx.
+
+Readers raise a `DocumentError` subclass whose message says what the user can do;
+they never return half a document silently.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from extractors.document import Document, Page
+from extractors.errors import EmptyDocument, NeedsOCR, UnreadableDocument
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUPPORTED = sorted(TEXT_SUFFIXES | {".pdf", ".docx"})
+#: below this many characters per page on average a PDF is treated as a scan.
+MIN_CHARS_PER_PAGE = 40
+
+
+def file_identity(path: Path) -> tuple[str, str]:
+    """(sha256 of the bytes, doc_id). The doc_id is content-based so reruns replace rows."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        digest.update(str(path).encode())
+    sha = digest.hexdigest()
+    return sha, sha[:16]
+
+
+def read_document(path: Path) -> Document:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise UnreadableDocument(
+            f"unsupported file type '{suffix or '(none)'}'; ivp reads {', '.join(SUPPORTED)}. "
+            "Convert the file (e.g. .doc/.odt to .docx or PDF) or leave it out of the input.")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocument(f"cannot open the file: {exc.strerror or exc}; check that it exists and is readable") from exc
+    sha, doc_id = file_identity(path)
+    if not data.strip():
+        raise EmptyDocument("the file is empty; nothing to extract")
+    if suffix == ".pdf":
+        pages, fmt = read_pdf_pages(data), "pdf"
+    elif suffix == ".docx":
+        pages, fmt = read_docx_pages(path), "docx"
+    else:
+        pages, fmt = split_text_pages(decode_text(data)), suffix.lstrip(".")
+    if not any(p.text.strip() for p in pages):
+        raise EmptyDocument("the document holds no text")
+    return Document(doc_id=doc_id, source_path=str(path), sha256=sha, source_format=fmt, pages=pages)
+
+
+# --- text -------------------------------------------------------------------
+
+def decode_text(data: bytes) -> str:
+    """Detect the encoding: BOMs, UTF-16 without BOM, UTF-8, then charset detection (cp1252 etc.)."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _normalize_newlines(data.decode(encoding, errors="replace"))
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") / len(sample) > 0.3:
+        # UTF-16 without BOM: every other byte of Latin text is NUL.
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+        try:
+            return _normalize_newlines(data.decode(encoding))
+        except UnicodeDecodeError:
+            pass
+        raise UnreadableDocument("the file looks binary (many NUL bytes), not text; is it really a .txt?")
+    _reject_binary(sample)
+    try:
+        return _normalize_newlines(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    # Dutch text that is not UTF-8 is almost always Windows-1252 / Latin-1.
+    encoding = best.encoding if best is not None and best.encoding not in ("ascii",) else "cp1252"
+    if encoding.replace("_", "").lower() in {"latin1", "iso88591"}:
+        encoding = "cp1252"
+    return _normalize_newlines(data.decode(encoding, errors="replace"))
+
+
+def _reject_binary(sample: bytes) -> None:
+    if b"\x00" in sample:
+        raise UnreadableDocument("the file looks binary (NUL bytes), not text; check its real type (e.g. `file NAME`)")
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if sample and control / len(sample) > 0.05:
+        raise UnreadableDocument("the file looks binary (control bytes), not text; check its real type (e.g. `file NAME`)")
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_text_pages(text: str) -> list[Page]:
+    return [Page(i + 1, chunk) for i, chunk in enumerate(text.split("\f"))]
+
+
+# --- PDF --------------------------------------------------------------------
+
+def read_pdf_pages(data: bytes) -> list[Page]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise UnreadableDocument(
+                "the PDF is encrypted (password required); ask the publisher for an open copy or "
+                "decrypt it (e.g. `qpdf --decrypt in.pdf out.pdf`) and run again") from exc
+        raise UnreadableDocument(
+            f"the PDF is damaged and cannot be opened ({message}); re-download it or repair it "
+            "(e.g. `qpdf in.pdf out.pdf`) and run again") from exc
+    try:
+        if len(pdf) == 0:
+            raise EmptyDocument("the PDF has no pages")
+        pages: list[Page] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            text = _normalize_newlines(textpage.get_text_range())
+            textpage.close()
+            page.close()
+            pages.append(Page(index + 1, text))
+    finally:
+        pdf.close()
+    # Whitespace-only text layers are common in scans: count visible characters.
+    total = sum(1 for p in pages for c in p.text if not c.isspace())
+    if total < MIN_CHARS_PER_PAGE * len(pages):
+        raise NeedsOCR(
+            f"the PDF has almost no text layer ({total} characters on {len(pages)} pages): it is a scan. "
+            "Run OCR first (e.g. `ocrmypdf -l nld in.pdf out.pdf`) and give ivp the result.")
+    return pages
+
+
+# --- DOCX -------------------------------------------------------------------
+
+def read_docx_pages(path: Path) -> list[Page]:
+    import zipfile
+
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise UnreadableDocument("python-docx is not installed; `pip install python-docx`") from exc
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableDocument(f"the .docx file is damaged ({exc}); open and re-save it in Word/LibreOffice") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(cell.text.strip() for cell in row.cells))
+    return [Page(1, "\n".join(lines))]

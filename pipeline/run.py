@@ -1,0 +1,101 @@
+"""`ivp run`: plan, extract through the Prefect flow, write in one transaction, export."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from extractors import extractor_version
+from pipeline import prefect_env
+from pipeline.plan import Plan, make_plan
+from pipeline.store import EXPORTED_TABLES, Store, locked
+
+log = logging.getLogger(__name__)
+
+#: documents per task: big enough to amortise Prefect's per-task cost, small enough to spread.
+DEFAULT_BATCH_SIZE = 8
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    out_dir: Path
+    n_new: int = 0
+    n_changed: int = 0
+    n_unchanged: int = 0
+    n_removed: int = 0
+    n_failed: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # path, status, message
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def n_ok(self) -> int:
+        return self.statuses.get("ok", 0)
+
+
+def batches_of(items: Sequence[str], size: int, workers_n: int) -> list[list[str]]:
+    # At least one batch per worker so that both cores work on small runs too.
+    size = max(1, min(size, -(-len(items) // max(1, workers_n))))
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: bool = False,
+        prune: bool = False, timeout: Optional[float] = None, wait: bool = False,
+        dask_address: Optional[str] = None, batch_size: int = DEFAULT_BATCH_SIZE,
+        verbose: bool = False) -> RunSummary:
+    out_dir = Path(out_dir)
+    started = dt.datetime.now()
+    clock = time.perf_counter()
+    summary = RunSummary(run_id=uuid.uuid4().hex[:12], out_dir=out_dir)
+    version = extractor_version()
+    with locked(out_dir, wait=wait):
+        with Store(out_dir) as store:
+            plan = make_plan(list(inputs), store.manifest(), version, full=full)
+            summary.n_new, summary.n_changed = len(plan.new), len(plan.changed) + len(plan.retried)
+            summary.n_unchanged, summary.n_removed = len(plan.unchanged), len(plan.removed)
+            summary.skipped = plan.skipped
+            extractions = []
+            if plan.to_extract:
+                prefect_env.configure(out_dir, verbose=verbose)
+                from pipeline.flow import run_flow
+
+                counts = {"new": summary.n_new, "changed or retried": summary.n_changed,
+                          "unchanged": summary.n_unchanged, "removed": summary.n_removed}
+                paths = [f.source_path for f in plan.to_extract]
+                extractions = run_flow(batches_of(paths, batch_size, workers_n), workers_n, timeout,
+                                       counts, dask_address=dask_address)
+            for ex in extractions:
+                d = ex.document
+                summary.statuses[d.status] = summary.statuses.get(d.status, 0) + 1
+                if d.status != "ok":
+                    summary.problems.append((d.source_path, d.status, d.error or ""))
+            summary.n_failed = summary.statuses.get("failed", 0)
+            summary.seconds = time.perf_counter() - clock
+            run_row = {
+                "run_id": summary.run_id, "started_at": started, "finished_at": dt.datetime.now(),
+                "n_new": summary.n_new, "n_changed": summary.n_changed, "n_unchanged": summary.n_unchanged,
+                "n_failed": summary.n_failed, "n_removed": summary.n_removed,
+                "n_documents": len(extractions), "workers": workers_n, "seconds": round(summary.seconds, 3),
+                "extractor_version": version, "status": "completed", "message": None,
+            }
+            store.replace_documents(extractions, _files_with_identity(plan, extractions), plan.removed,
+                                    prune=prune, run=run_row)
+            if plan.has_work or not all((out_dir / f"{t}.parquet").exists() for t in EXPORTED_TABLES):
+                store.export()
+            else:
+                store.export_runs_only()
+    return summary
+
+
+def _files_with_identity(plan: Plan, extractions) -> dict[str, dict]:
+    files = plan.files
+    for ex in extractions:
+        files.setdefault(ex.document.source_path, {})
+    return files
