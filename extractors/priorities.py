@@ -1,10 +1,374 @@
-"""Priority lists (placeholder until the structure issue)."""
+"""Priority lists: every list a document presents as priorities, themes or focus areas.
+
+Three shapes are read:
+- a bulleted or numbered list whose lead-in sentence or heading announces priorities
+  ("de volgende thema's:", "De top 10 prioriteiten van gemeenten"), also when its
+  numbering runs on across sub-headings or table cells;
+- a run of numbered headings ("Thema 1: ...", "Thema 2: ..." or "3.1 Prioriteit X",
+  "3.2 Prioriteit Y");
+- a sentence that names the items in quotes ("drie thema's, namelijk 'a', 'b' en 'c'").
+The same list repeated (a summary, then the chapter) is kept once. All cue words live
+in vocab/structure.yaml.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from rapidfuzz import fuzz
 
 from extractors.document import Document
 from extractors.records import PriorityItem
-from extractors.structure import Structure
+from extractors.structure import Heading, ListBlock, Structure, collapse, strip_markup, vocab
+
+_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))(['‘\"“„])(?P<body>[^'‘’\"“”\n]{2,90}?)(['’\"”])(?![^\W\d_])")
+_JOINER = re.compile(r"^\s*(?:,\s*(?:en|of)?|en|of|,)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class _Item:
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Candidate:
+    kind: str  # list, headings, inline
+    page: int
+    start: int
+    title: str
+    cue_text: str  # where ranking/reporting cues are looked for
+    items: list[_Item] = field(default_factory=list)
+    in_summary: bool = False
+
+
+def _any(rxs, text: Optional[str]) -> bool:
+    return bool(text) and any(rx.search(text) for rx in rxs)
+
+
+def _has_list_cue(text: Optional[str]) -> bool:
+    return _any(vocab()["list_cues_rx"], text)
+
+
+def _is_negative(text: Optional[str]) -> bool:
+    return _any(vocab()["non_priority_cues_rx"], text)
+
+
+def _tidy_title(text: str) -> str:
+    text = strip_markup(text)
+    return re.sub(r"\s*:\s*$", "", text).strip()
+
+
+def _cut_merged_cell(text: str) -> str:
+    """'Aanpak dierenmishandeling Het doel, ...': a neighbouring table cell glued on by the PDF."""
+    starters = vocab()["starter_set"]
+    words = text.split(" ")
+    for k in range(2, len(words)):
+        prev, word = words[k - 1], words[k]
+        if word in starters and re.fullmatch(r"[^\W\d_]*[a-zà-ÿ]", prev) and k < len(words) - 1:
+            return " ".join(words[:k])
+    return text
+
+
+# ---------------------------------------------------------------- lists
+
+def _in_summary(structure: Structure, page: int, offset: int) -> bool:
+    chain = structure.heading_chain(page, offset)
+    return any(_any(vocab()["summary_headings_rx"], h.text) for h in chain)
+
+
+def _gap_text(doc: Document, a: tuple[int, int], b: tuple[int, int]) -> str:
+    """Text between two (page, offset) positions, whitespace collapsed."""
+    if a[0] == b[0]:
+        return collapse(doc.page(a[0]).text[a[1]:b[1]])
+    parts = [doc.page(a[0]).text[a[1]:]]
+    for p in range(a[0] + 1, b[0]):
+        parts.append(doc.page(p).text)
+    parts.append(doc.page(b[0]).text[:b[1]])
+    return collapse(" ".join(parts))
+
+
+def _heading_context(doc: Document, structure: Structure, block: ListBlock) -> list[Heading]:
+    """The headings this list sits directly under: the nearest one if no other list comes
+    between, plus the ones above it that have (almost) no text of their own."""
+    chain = structure.heading_chain(block.page, block.char_start)
+    if not chain:
+        return []
+    nearest = chain[0]
+    for other in structure.lists:
+        if other is block:
+            break
+        if (nearest.page, nearest.char_start) < (other.page, other.char_start) < (block.page, block.char_start):
+            return []
+    if len(_gap_text(doc, (nearest.page, nearest.char_end), (block.page, block.char_start))) > 400:
+        return []
+    out = [nearest]
+    for upper in chain[1:]:
+        lower = out[-1]
+        if len(_gap_text(doc, (upper.page, upper.char_end), (lower.page, lower.char_start))) > 80:
+            break
+        out.append(upper)
+    return out
+
+
+def _merge_continued(blocks: list[ListBlock], structure: Structure) -> list[list[ListBlock]]:
+    """Numbered fragments whose numbering runs on (1-4 | 5.a, 5.b | 6 ...) are one list."""
+    groups: list[list[ListBlock]] = []
+    for block in blocks:
+        if groups and block.ordered and groups[-1][-1].ordered:
+            prev = groups[-1][-1]
+            last = prev.top_items[-1] if prev.top_items else None
+            first = block.top_items[0] if block.top_items else None
+            if last and first and _next_number(last.number, first.number) and _style(last.marker) == _style(first.marker):
+                between = structure.headings_between((prev.page, prev.char_end), (block.page, block.char_start))
+                if not any(h.level <= 1 for h in between):
+                    groups[-1].append(block)
+                    continue
+        groups.append([block])
+    return groups
+
+
+def _style(marker: str) -> str:
+    return ")" if marker.endswith(")") else "."
+
+
+def _next_number(a: Optional[str], b: Optional[str]) -> bool:
+    if not a or not b:
+        return False
+    ma, mb = re.match(r"(\d+)(?:\.([a-z]))?$", a), re.match(r"(\d+)(?:\.([a-z]))?$", b)
+    if not ma or not mb:
+        return False
+    na, nb = int(ma.group(1)), int(mb.group(1))
+    if nb == na + 1 and mb.group(2) in (None, "a"):
+        return True
+    return nb == na and ma.group(2) and mb.group(2) and ord(mb.group(2)) == ord(ma.group(2)) + 1
+
+
+def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    v = vocab()
+    blocks = [b for b in structure.lists if not b.table_like and b.top_items]
+    out = []
+    for group in _merge_continued(blocks, structure):
+        block = group[0]
+        lead, context = block.lead_in, block.lead_in_context
+        weak = bool(lead) and _any(v["weak_lead_in_rx"], lead)
+        headings = _heading_context(doc, structure, block)
+        cue_heading = next((h for h in headings if _has_list_cue(h.text) and not _is_negative(h.text)), None)
+        if lead and _is_negative(lead):
+            continue
+        if lead and not weak and _has_list_cue(lead):
+            ok = True
+        elif weak and context and _has_list_cue(context) and not _is_negative(context):
+            ok = True
+        else:
+            ok = cue_heading is not None and not (headings and _is_negative(headings[0].text))
+        if not ok:
+            continue
+        if cue_heading is not None:
+            title = cue_heading.text
+        elif lead and not weak:
+            title = lead
+        else:
+            title = (context + " " + lead) if context and lead else (lead or block.title or "")
+        cue_text = " ".join(t for t in (title, lead if not weak else None) if t)
+        items = []
+        for b in group:
+            for it in b.top_items:
+                text = _cut_merged_cell(it.text) if len(group) > 1 or b.ordered else it.text
+                items.append(_Item(it.page, it.char_start, it.char_start + _span_len(doc, it, text), text))
+        out.append(_Candidate("list", block.page, block.char_start, _tidy_title(title), cue_text, items,
+                              _in_summary(structure, block.page, block.char_start)))
+    return out
+
+
+def _span_len(doc: Document, item, text: str) -> int:
+    """Length of the page span that holds `text` (the item may span broken lines)."""
+    full = item.char_end - item.char_start
+    if text == item.text:
+        return full
+    raw = doc.page(item.page).text[item.char_start:item.char_end]
+    words = text.split()
+    pos = 0
+    for w in words:
+        k = raw.find(w, pos)
+        if k < 0:
+            return full
+        pos = k + len(w)
+    return pos
+
+
+# ---------------------------------------------------------------- heading runs
+
+def _strip_keyword(h: Heading) -> str:
+    kws = vocab()["priority_heading_keywords"]
+    text = h.text
+    m = re.match(r"^(" + "|".join(re.escape(k) for k in kws) + r")\b\s*[:.\-–]?\s*", text, re.IGNORECASE)
+    if h.kind == "numbered" and m and text[m.end():]:
+        return text[m.end():]
+    return text
+
+
+def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    kws = {k.lower() for k in vocab()["priority_heading_keywords"]}
+    runs: list[list[Heading]] = []
+
+    def key(h: Heading):
+        if h.keyword in kws and h.number and h.number.isdigit():
+            return ("kw", h.keyword, int(h.number))
+        if h.kind == "numbered" and h.number and "." in h.number:
+            first = h.text.split(" ", 1)[0].lower().strip(":")
+            if first in kws:
+                parent, last = h.number.rsplit(".", 1)
+                if last.isdigit():
+                    return ("num", parent + "|" + first, int(last))
+        return None
+
+    open_runs: dict = {}
+    for h in structure.headings:
+        k = key(h)
+        if h.level <= 1 and k is None:
+            open_runs.clear()
+        if k is None:
+            continue
+        family, name, n = k
+        run = open_runs.get((family, name))
+        if run and key(run[-1])[2] == n - 1:
+            run.append(h)
+        else:
+            run = [h]
+            open_runs[(family, name)] = run
+            runs.append(run)
+    out = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        first = run[0]
+        page_text = doc.page(first.page).text
+        before = page_text[:first.char_start].rstrip()
+        lead = None
+        if before.endswith(":"):
+            para = re.split(r"\n\s*\n", before)[-1]
+            lead = collapse(re.split(r"(?<=[.!?])\s+(?=[A-Z])", collapse(para))[-1])
+        if lead and _is_negative(lead):
+            continue
+        parent = next((h for h in reversed(structure.headings)
+                       if (h.page, h.char_start) < (first.page, first.char_start) and h.level < first.level), None)
+        title = lead or (parent.text if parent else first.raw)
+        items = [_Item(h.page, h.char_start, h.char_end, _strip_keyword(h)) for h in run]
+        out.append(_Candidate("headings", first.page, first.char_start, _tidy_title(title),
+                              " ".join(t for t in (title, lead) if t), items,
+                              _in_summary(structure, first.page, first.char_start)))
+    return out
+
+
+# ---------------------------------------------------------------- quoted enumerations
+
+def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    out = []
+    for page in doc.pages:
+        text = page.text
+        quotes = list(_QUOTED.finditer(text))
+        groups: list[list[re.Match]] = []
+        for m in quotes:
+            if groups and _JOINER.match(text[groups[-1][-1].end():m.start()]):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        for group in groups:
+            if len(group) < 2:
+                continue
+            start = group[0].start()
+            stops = {h.char_end for h in structure.headings if h.page == page.number}
+            sent_start = _sentence_start(text, start, stops)
+            prefix = collapse(text[sent_start:start])
+            if not _has_list_cue(prefix) or _is_negative(prefix):
+                continue
+            title = prefix
+            if re.search(r"\b(dat|dit|deze|die)\b", prefix, re.IGNORECASE):
+                prev_start = _sentence_start(text, max(0, sent_start - 2), stops)
+                title = collapse(text[prev_start:start])
+            items = [_Item(page.number, m.start("body"), m.end("body"), m.group("body").strip()) for m in group]
+            out.append(_Candidate("inline", page.number, start, _tidy_title(re.sub(r"[,:]?\s*(namelijk)?$", "", title)),
+                                  title, items, _in_summary(structure, page.number, start)))
+    return out
+
+
+def _sentence_start(text: str, pos: int, stops: set[int] = frozenset()) -> int:
+    """Start of the sentence around `pos`; a heading's end (`stops`) also starts one."""
+    k = pos
+    while k > 0:
+        if text[k - 1] in ".!?" and (k >= len(text) or text[k:k + 1].isspace()):
+            break
+        if k in stops:
+            break
+        if text[k - 2:k] == "\n\n" and k >= 2:
+            # a blank line ends a paragraph, unless the sentence runs on after it (PDF page breaks)
+            before = text[:k].rstrip()
+            if before[-1:] in ".!?:" or not before:
+                break
+        k -= 1
+    while k < pos and text[k].isspace():
+        k += 1
+    return k
+
+
+# ---------------------------------------------------------------- dedupe and output
+
+def _core(text: str) -> str:
+    text = re.sub(r"\([^)]*\)", " ", text.lower())
+    text = re.sub(r"[^\w\s]", " ", text)
+    return collapse(text)
+
+
+def _same_item(a: str, b: str) -> bool:
+    ca, cb = _core(a), _core(b)
+    if not ca or not cb:
+        return False
+    if ca == cb or ca.startswith(cb) or cb.startswith(ca):
+        return True
+    return fuzz.token_set_ratio(ca, cb) >= 85
+
+
+def _duplicates(a: _Candidate, b: _Candidate) -> bool:
+    if abs(len(a.items) - len(b.items)) > 1 or not a.items or not b.items:
+        return False
+    matched = sum(1 for x in a.items if any(_same_item(x.text, y.text) for y in b.items))
+    return matched >= 0.75 * max(len(a.items), len(b.items))
+
+
+def _preference(c: _Candidate) -> tuple:
+    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2}[c.kind], c.page, c.start)
 
 
 def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem]:
-    return []
+    v = vocab()
+    candidates = (_list_candidates(doc, structure) + _heading_candidates(doc, structure)
+                  + _inline_candidates(doc, structure))
+    kept: list[_Candidate] = []
+    for cand in sorted(candidates, key=_preference):
+        if any(_duplicates(cand, k) for k in kept):
+            continue
+        kept.append(cand)
+    kept.sort(key=lambda c: (c.page, c.start))
+    try:
+        from extractors.themes import theme_for_text
+    except ImportError:  # the themes module is being rewritten; items stay without a theme
+        theme_for_text = lambda text: None  # noqa: E731
+    out: list[PriorityItem] = []
+    for index, cand in enumerate(kept):
+        ranked = _any(v["ranking_cues_rx"], cand.cue_text)
+        adopted = not _any(v["reported_cues_rx"], cand.cue_text)
+        for pos, item in enumerate(cand.items, start=1):
+            text = item.text
+            try:
+                theme = theme_for_text(text)
+            except Exception:  # a theme lookup bug must not lose the list
+                theme = None
+            out.append(PriorityItem(doc_id=doc.doc_id, list_title=cand.title, ranked=ranked,
+                                    rank=pos if ranked else None, item_text=text, theme_id=theme,
+                                    page=item.page, list_index=index, position=pos,
+                                    char_start=item.start, char_end=item.end, adopted=adopted))
+    return out
