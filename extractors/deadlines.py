@@ -1,14 +1,410 @@
-"""Deadlines (placeholder until the dates issue)."""
+"""Deadlines: date expressions that say when something is due, planned or takes effect.
+
+Per page, every expression from `extractors.dates.find_dates` (anchored on the
+document's date) is judged by general rules whose words live in
+vocab/deadline_cues.yaml:
+
+rejected  - the document's own date line (letter head, version footer);
+          - multi-year ranges: they are periods ("2024-2027"), not due dates;
+          - "voor 2024" read as "for 2024" without a completion word;
+          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.");
+          - recurring periods ("gedurende de periode van juli tot en met september",
+            a month range without a year);
+          - the past: a period that ended before the document's date, or that contains it
+            in a past-tense clause without a strong due word; planning-list entries are
+            kept even when past, they are the plan;
+kept      - with a relation/part word (uiterlijk, voor, per, vanaf, begin, medio, eind ...),
+            a neutral preposition (in, op) and a future date, a planning-list entry, a due
+            word in the sentence, or a specific future day.
+
+Each deadline carries `cue`, `what` (the clause that is due, without the date), the
+`actor` (subject from the dependency parse; None without a parser) and a `theme_id`
+from theme mentions in the sentence, the sentence text, or the section heading.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from typing import Optional
 
-from extractors.document import Document
+from extractors import dates as dates_mod
+from extractors.dates import DateExpression, find_dates
+from extractors.docdates import is_date_line
+from extractors.document import Document, Page
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
+from extractors.vocab import load_yaml, require
+
+#: characters before an expression searched for reference/recurring words
+CUE_WINDOW = 32
+WHAT_MAX_WORDS = 18
+
+
+def _validate(data) -> None:
+    require(isinstance(data, dict), "top level must be a mapping")
+    for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
+                "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
+                "planning_entry_separators"):
+        require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
+        require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
+                f"{key}: entries must be non-empty strings")
+
+
+def _alt(words) -> str:
+    ws = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
+
+
+@functools.cache
+def _cues() -> dict:
+    data = load_yaml("deadline_cues.yaml", validate=_validate)
+    w = lambda key: re.compile(rf"(?<![\w.])(?:{_alt(data[key])})(?![\w])", re.I)  # noqa: E731
+    return {
+        "data": data,
+        "due": w("due_cues"),
+        "strong": w("strong_cues"),
+        "completion": w("completion_cues"),
+        "reference": re.compile(rf"(?<![\w.])(?:{_alt(data['reference_cues'])})[\s:]+(?:(?:het|de|jaar|jaren)\s+)*$", re.I),
+        "recurring": w("recurring_cues"),
+        "past_finite": w("past_finite"),
+        "perfect": w("perfect_auxiliaries"),
+        "future": w("future_markers"),
+        "participle": re.compile(r"(?<![\w])ge\w{2,}(?:d|t|en)(?![\w])", re.I),
+        "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
+        "separators": tuple(data["planning_entry_separators"]),
+    }
+
+
+# ---------------------------------------------------------------- judgments
+
+
+def _line_of(text: str, pos: int) -> tuple[int, str]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, text[start:end if end >= 0 else len(text)]
+
+
+_BULLET = re.compile(r"^[\s\-\u2022\u25cf\u25aa\u25e6*\u2013\u2014>#|]*(?:\(?\d{1,2}[.)]\s+|[a-z][.)]\s+)?")
+
+
+def is_planning_entry(text: str, expr: DateExpression) -> bool:
+    """The expression opens a list line and is followed by a separator: "December '23: ..."."""
+    line_start, line = _line_of(text, expr.full_start)
+    lead = _BULLET.match(line)
+    lead_end = line_start + (lead.end() if lead else 0)
+    if expr.full_start > lead_end + 1:
+        return False
+    rest = text[expr.char_end:expr.char_end + 4]
+    return rest.startswith(_cues()["separators"])
+
+
+def _past_tense(sentence: str, spacy_sent=None) -> bool:
+    c = _cues()
+    if spacy_sent is not None and any(t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"]
+                                      for t in spacy_sent):
+        return True
+    if c["past_finite"].search(sentence):
+        return True
+    if c["future"].search(sentence):
+        return False
+    if c["perfect"].search(sentence):
+        parts = [m.group(0).lower() for m in c["participle"].finditer(sentence)]
+        return any(p not in c["participle_exceptions"] for p in parts)
+    return False
+
+
+def _relation_cue(expr: DateExpression) -> Optional[str]:
+    if expr.relation and expr.relation != "NEUTRAL":
+        return expr.relation_text
+    if expr.part:
+        m = re.match(r"(?:(?:aan|tegen|in|op|rond)\s+)?(?:het\s+)?(\w+)", expr.text, re.I)
+        return m.group(1).lower() if m else expr.part.lower()
+    return None
+
+
+def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
+          spacy_sent=None) -> tuple[bool, Optional[str], str]:
+    """(is_deadline, cue, reason) for one expression in page text `text`."""
+    c = _cues()
+    if expr.date is None:
+        return False, None, "no year"
+    _, line = _line_of(text, expr.char_start)
+    if is_date_line(line):
+        return False, None, "document date line"
+    if expr.kind == "year_range":
+        return False, None, "period"
+    before = text[max(0, expr.full_start - CUE_WINDOW):expr.full_start]
+    if c["reference"].search(before):
+        return False, None, "reference"
+    if expr.is_range and expr.year_inferred and not expr.relative:
+        return False, None, "recurring range"
+    if c["recurring"].search(before):
+        return False, None, "recurring"
+    planning = is_planning_entry(text, expr)
+    due = c["due"].search(sentence)
+    strong = c["strong"].search(sentence) or expr.relation == "ON_OR_BEFORE"
+    if expr.for_reading:
+        if not c["completion"].search(sentence):
+            return False, None, "voor = for"
+        # "vóór 2025 gereed": before the year starts
+        expr.relation, expr.for_reading = "BEFORE", False
+        dates_mod._finish(expr)
+    start = dt.date.fromisoformat(expr.start) if expr.start else None
+    end = dt.date.fromisoformat(expr.end) if expr.end else None
+    if doc_date and end and end < doc_date:
+        if planning:
+            return True, "planning", "planning entry (past)"
+        return False, None, "past"
+    contains_doc_date = doc_date is not None and start is not None and start <= doc_date
+    if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
+        return False, None, "past tense"
+    rel_cue = _relation_cue(expr)
+    if planning:
+        return True, "planning", "planning entry"
+    if rel_cue:
+        return True, rel_cue, "relation"
+    future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
+    if expr.relation_text and future:
+        # a neutral preposition ("in 2014", "op 9 november") with a future date
+        return True, due.group(0).lower() if due else expr.relation_text.split()[-1], "preposition + future"
+    if due and future and expr.precision != "year":
+        return True, due.group(0).lower(), "due word"
+    if expr.precision == "day" and future and doc_date is not None:
+        return True, None, "future day"
+    return False, None, "no cue"
+
+
+# ---------------------------------------------------------------- what / actor / theme
+
+
+_CLAUSE_SPLIT = re.compile(r"[;:]|\s[–—-]\s|,\s+(?=(?:die|dat|waarbij|zodat|omdat|hoewel|maar|waarna|nadat|wanneer)\b)", re.I)
+_LEAD_TRIM = re.compile(r"^(?:[\s,.;:•\-–—*()]|\b(?:en|of|maar|dat|die|waarna|zodat|dan)\b)+", re.I)
+_TAIL_TRIM = re.compile(r"[\s,.;:•\-–—*(]+$")
+
+
+def what_of(text: str, expr: DateExpression, sent_start: int, sent_end: int) -> Optional[str]:
+    if is_planning_entry(text, expr):
+        _, line = _line_of(text, expr.char_end)
+        rest = text[expr.char_end:].split("\n", 1)[0]
+        rest = rest.lstrip(":-–\t ").strip()
+        return _clip(rest) or None
+    # the clause around the expression, with the date words taken out
+    sent = text[sent_start:sent_end]
+    a, b = expr.full_start - sent_start, expr.char_end - sent_start
+    left = sent[:max(a, 0)]
+    right = sent[max(b, 0):]
+    cut_left = [m.end() for m in _CLAUSE_SPLIT.finditer(left)]
+    left = left[cut_left[-1]:] if cut_left else left
+    m = _CLAUSE_SPLIT.search(right)
+    right = right[:m.start()] if m else right
+    clause = " ".join((left + " " + right).split())
+    clause = _LEAD_TRIM.sub("", clause)
+    clause = _TAIL_TRIM.sub("", clause)
+    clause = re.sub(r"\(\s*\)", "", clause).strip()
+    return _clip(clause) or None
+
+
+def _clip(s: str) -> str:
+    words = " ".join(s.split()).split(" ")
+    out = " ".join(words[:WHAT_MAX_WORDS])
+    return (out + " …") if len(words) > WHAT_MAX_WORDS else out
+
+
+def actor_of(page: Page, expr: DateExpression) -> Optional[str]:
+    """Subject of the verb that governs the date, from the dependency parse."""
+    doc = page.spacy_doc
+    if doc is None or not doc.has_annotation("DEP"):
+        return None
+    span = doc.char_span(expr.char_start, expr.char_end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    verb = None
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            verb = tok
+            break
+        if tok.head is tok:
+            break
+        tok = tok.head
+    if verb is None:
+        return None
+    chain = [verb]
+    if verb.dep_ == "conj" and verb.head is not verb:
+        chain.append(verb.head)  # "Gemeenten pakken ... en formuleren uiterlijk in 2014"
+    for v in chain:
+        for child in v.children:
+            if child.dep_ == "nsubj":
+                return _phrase(child, span)
+        for child in v.children:
+            if child.dep_ in ("obl:agent",):
+                return _phrase(child, span, drop_case=True)
+    return None
+
+
+#: subjects that refer back or fill a slot; they name no actor
+_EMPTY_SUBJECTS = {"dit", "dat", "het", "er", "deze", "die", "dit alles", "wat", "hier"}
+
+
+def _phrase(tok, date_span, drop_case: bool = False) -> Optional[str]:
+    words = [t for t in tok.subtree if not (drop_case and t.dep_ == "case")]
+    if not words or len(words) > 8:
+        words = [tok]
+    if any(t.i >= date_span.start and t.i < date_span.end for t in words):
+        return None
+    if any("\n" in t.text or t.is_punct and t.text in ":;" for t in words):
+        return None
+    text = " ".join(" ".join(t.text for t in words).split())
+    if not any(ch.isalpha() for ch in text) or text.lower() in _EMPTY_SUBJECTS:
+        return None
+    return text
+
+
+def theme_of(page: Page, sent_start: int, sent_end: int, sentence: str, structure: Structure,
+             mentions: list[ThemeMention]) -> Optional[str]:
+    for m in mentions:
+        if m.page == page.number and sent_start <= m.char_start < sent_end:
+            return m.theme_id
+    try:
+        from extractors.themes import theme_for_text
+    except ImportError:  # themes module mid-rewrite: no theme rather than no deadline
+        return None
+    theme = theme_for_text(sentence)
+    if theme:
+        return theme
+    heading = structure.heading_at(page.number, sent_start) if structure is not None else None
+    if heading is not None:
+        return theme_for_text(heading.text)
+    return None
+
+
+# ---------------------------------------------------------------- sentences
+
+# Provenance sentences are cut here rather than by the parser: the small parsers split
+# "31 oktober '23: ophalen input" after the colon and run headings into the next line.
+# Boundaries: sentence-final punctuation before a capital/digit/bullet; a line that opens
+# with a list marker or a tab (one paragraph per line layers); a blank line unless the
+# text simply continues in lower case (PDF page/column breaks); a short line without
+# final punctuation followed by a capital (a heading).
+_ABBREV = re.compile(r"(?:\b\w\.){2,}$|\b(?:o\.a|bijv|incl|excl|cf|nr|art|enz|resp|ca|mr|dhr|mw|drs|ir|dr|prof|jl|vgl|zgn|m\.b\.t|t\.a\.v|i\.v\.m)$", re.I)
+_LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}[.)]\s|[a-z][.)]\s)")
+_SENT_END = re.compile(r"[.!?][\"'\u2019)\]]*\s+(?=[A-Z\u00C0-\u00DD\d\u2022\"'\u2018(])")
+_BLANK = re.compile(r"\n[ \t\f]*\n\s*")
+MAX_SENTENCE = 600
+
+
+def _boundaries(text: str) -> list[int]:
+    cuts = {0, len(text)}
+    for m in _SENT_END.finditer(text):
+        head = text[max(0, m.start() - 12):m.start()]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _ABBREV.search(head):
+            continue
+        if re.fullmatch(r"[ \t]*(?:\d{1,2}|[a-z])", text[line_start:m.start()]):
+            continue  # "1. Herkent u ..." list number
+        cuts.add(m.end())
+    for m in _LIST_START.finditer(text):
+        cuts.add(m.start() + 1)
+    for m in re.finditer(r"\n\t", text):
+        cuts.add(m.start() + 1)
+    for m in _BLANK.finditer(text):
+        prev = text[:m.start()].rstrip()
+        nxt = text[m.end():m.end() + 1]
+        if prev and nxt and nxt.islower() and prev[-1] not in ".!?:;":
+            continue
+        cuts.add(m.end())
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        body = line.strip()
+        nxt = text[end + 1:end + 2]
+        if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()):
+            cuts.add(end + 1)
+        pos = end + 1
+    return sorted(cuts)
+
+
+def sentence_span(page: Page, start: int, end: int) -> tuple[int, int, str]:
+    """(start, end, whitespace-collapsed text) of the sentence around [start, end)."""
+    text = page.text
+    cuts = getattr(page, "_ivp_sentence_cuts", None)
+    if cuts is None:
+        cuts = _boundaries(text)
+        object.__setattr__(page, "_ivp_sentence_cuts", cuts)
+    import bisect
+    i = bisect.bisect_right(cuts, start) - 1
+    s = cuts[max(i, 0)]
+    j = bisect.bisect_left(cuts, max(end, start + 1))
+    e = cuts[min(j, len(cuts) - 1)]
+    if e - s > MAX_SENTENCE:
+        s = max(s, text.rfind(" ", 0, max(0, start - MAX_SENTENCE // 2)) + 1)
+        e2 = text.find(" ", end + MAX_SENTENCE // 2)
+        e = min(e, e2 if e2 >= 0 else len(text))
+    lead = _BULLET.match(text[s:e])
+    if lead and lead.end() and s + lead.end() <= start:
+        s += lead.end()
+    return s, e, " ".join(text[s:e].split())
+
+
+# ---------------------------------------------------------------- driver
+
+
+def _spacy_sent(page: Page, start: int):
+    doc = page.spacy_doc
+    if doc is None:
+        return None
+    span = doc.char_span(start, min(start + 1, len(page.text)), alignment_mode="expand")
+    return span.sent if span is not None and len(span) else None
 
 
 def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[Optional[int], Optional[int]],
                       structure: Structure, mentions: list[ThemeMention]) -> list[Deadline]:
-    return []
+    out: list[Deadline] = []
+    seen: set = set()
+    for page in doc.pages:
+        text = page.text
+        for expr in find_dates(text, doc_date):
+            s_start, s_end, sentence = sentence_span(page, expr.full_start, expr.char_end)
+            if _is_plan_period(expr, period):
+                continue
+            ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start))
+            if not ok:
+                continue
+            # A PDF with a second text layer repeats every sentence: one deadline per (date, wording).
+            local = _local_context(sentence, expr.text)
+            keys = {(expr.date, expr.precision, _flat(sentence)), (expr.date, expr.precision, local)}
+            if keys & seen:
+                continue
+            seen |= keys
+            out.append(Deadline(
+                doc_id=doc.doc_id, date=expr.date, precision=expr.precision, timex=expr.timex, mod=expr.mod,
+                date_text=" ".join(text[expr.full_start:expr.char_end].split()), cue=cue,
+                what=what_of(text, expr, s_start, s_end),
+                theme_id=theme_of(page, s_start, s_end, sentence, structure, mentions),
+                page=page.number, char_start=expr.full_start, char_end=expr.char_end, sentence=sentence,
+                year_inferred=expr.year_inferred,
+                actor=None if cue == "planning" else actor_of(page, expr),
+            ))
+    return out
+
+
+def _is_plan_period(expr: DateExpression, period: tuple[Optional[int], Optional[int]]) -> bool:
+    start, end = period if period else (None, None)
+    if start is None or end is None or start == end:
+        return False
+    return expr.kind == "year_range" and expr.range_start is not None and \
+        int(expr.range_start[:4]) == start and int(expr.date[:4]) == end
+
+
+def _flat(s: str) -> str:
+    """Letters and digits only: "VNG- model" and "VNG-model" are the same wording."""
+    return re.sub(r"[\W_]+", "", s.casefold())
+
+
+def _local_context(sentence: str, expr_text: str) -> str:
+    flat, s = _flat(expr_text), _flat(sentence)
+    i = s.find(flat)
+    if i < 0:
+        return s[:60]
+    return s[max(0, i - 30):i + len(flat) + 30]

@@ -1,11 +1,156 @@
-"""The document's own date and plan period (placeholder until the dates issue)."""
+"""The document's own date and the plan period it is about.
+
+doc_date, best evidence first:
+1. a labelled date line ("Datum 9 mei 2023", "Datum : 20-10-2023", "Datum: 20 april 2018")
+   near the top of the document;
+2. a version/status line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei 2021",
+   "vastgesteld d.d. ..."), usually a repeated footer: the most frequent such date;
+3. a place-and-date line in a letter head ("Den Haag, 3 mei 2023").
+Only day-precision dates count; a month alone is not a document date.
+
+Period: year ranges ("2019-2022", "2013 en 2014", "voor de jaren 2024-2027",
+"2013 t/m 2014") scored by where they occur (title/subject lines count more) and how
+often, skipping ranges that describe the past ("liep van 2020 tot en met 2023").
+The words (labels, plan nouns, past cues) live in vocab/deadline_cues.yaml under `docdate`.
+"""
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
+import re
 from typing import Optional
 
+from extractors.dates import DateExpression, find_dates
 from extractors.document import Document
+from extractors.vocab import load_yaml, require
+
+#: characters of page 1 that count as the document's head (title, letter head).
+HEAD_CHARS = 2500
+TITLE_WEIGHT = 3
+
+
+def _validate(data) -> None:
+    require(isinstance(data, dict) and isinstance(data.get("docdate"), dict), "missing 'docdate' mapping")
+    d = data["docdate"]
+    for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues"):
+        require(isinstance(d.get(key), list) and d[key], f"docdate.{key} must be a non-empty list")
+
+
+@functools.cache
+def _words() -> dict:
+    return load_yaml("deadline_cues.yaml", validate=_validate)["docdate"]
+
+
+def _alt(words) -> str:
+    ws = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern]:
+    w = _words()
+    return {
+        # "Datum 9 mei 2023", "Datum : 20-10-2023", "**Datum:** 20 april 2018"
+        "label": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['date_labels'])})\b[\s*_]*[:.]?[\s*_]*(?=\S)", re.I),
+        "version": re.compile(rf"(?:{_alt(w['version_words'])})", re.I),
+        "title": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['title_labels'])})\b[\s*_]*:?", re.I),
+        "plan": re.compile(rf"(?:{_alt(w['plan_nouns'])})", re.I),
+        "past": re.compile(rf"(?:{_alt(w['past_period_cues'])})\s+$", re.I),
+        "place_date": re.compile(r"^\s*[A-Z][\w'’. -]{1,40},\s*(?=\d{1,2}\s)", re.M),
+    }
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def is_date_line(line: str) -> bool:
+    """A line that states the document's own date (letter head label or version footer)."""
+    p = _patterns()
+    if p["label"].match(line):
+        return True
+    return bool(p["version"].search(line)) and any(e.precision == "day" for e in find_dates(line))
+
+
+def _day_dates(line: str) -> list[DateExpression]:
+    return [e for e in find_dates(line) if e.precision == "day" and e.date and not e.year_inferred]
+
+
+def document_date(doc: Document) -> Optional[dt.date]:
+    p = _patterns()
+    if not doc.pages:
+        return None
+    # 1. labelled line near the top (first page, or the first 2 pages of a short head)
+    for page in doc.pages[:2]:
+        for _, line in _lines(page.text[:HEAD_CHARS * 2]):
+            if p["label"].match(line):
+                found = _day_dates(line)
+                if found:
+                    return dt.date.fromisoformat(found[0].date)
+    # 2. version/status lines anywhere (footers repeat): the most frequent date
+    counts: collections.Counter = collections.Counter()
+    for page in doc.pages:
+        for _, line in _lines(page.text):
+            if len(line) < 200 and p["version"].search(line):
+                for e in _day_dates(line):
+                    counts[e.date] += 1
+    if counts:
+        return dt.date.fromisoformat(counts.most_common(1)[0][0])
+    # 3. "Plaats, 3 mei 2023" in the head of page 1
+    for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]):
+        if p["place_date"].match(line):
+            found = _day_dates(line)
+            if found:
+                return dt.date.fromisoformat(found[0].date)
+    return None
+
+
+def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Optional[int], Optional[int]]:
+    p = _patterns()
+    scores: collections.Counter = collections.Counter()
+    first_seen: dict[tuple[int, int], int] = {}
+    order = 0
+    for page in doc.pages:
+        for pos, line in _lines(page.text):
+            head = page.number == 1 and pos < HEAD_CHARS
+            title_line = head and (p["title"].match(line) or line.lstrip().startswith("#"))
+            for e in find_dates(line):
+                if e.kind != "year_range" or not e.range_start:
+                    continue
+                y1, y2 = int(e.range_start[:4]), int(e.date[:4])
+                if p["past"].search(line[:e.char_start]):
+                    continue
+                if doc_date and y2 < doc_date.year:
+                    continue  # a plan period still running or ahead, not a past one
+                weight = 1
+                if title_line:
+                    weight += TITLE_WEIGHT
+                elif head:
+                    weight += 1
+                if p["plan"].search(line[max(0, e.char_start - 60):e.char_start]):
+                    weight += 1
+                scores[(y1, y2)] += weight
+                first_seen.setdefault((y1, y2), order)
+                order += 1
+    if scores:
+        best = max(scores, key=lambda k: (scores[k], -first_seen[k]))
+        return best
+    # a single-year plan named in the title: "Uitvoeringsprogramma veiligheid 2024"
+    if doc.pages:
+        for pos, line in _lines(doc.pages[0].text[:HEAD_CHARS]):
+            if (p["title"].match(line) or line.lstrip().startswith("#")) and p["plan"].search(line):
+                years = [e for e in find_dates(line) if e.kind == "year" and not e.part and e.date]
+                if len(years) == 1:
+                    y = int(years[0].date[:4])
+                    return y, y
+    return None, None
 
 
 def document_date_and_period(doc: Document) -> tuple[Optional[dt.date], Optional[int], Optional[int]]:
-    return None, None, None
+    doc_date = document_date(doc)
+    start, end = plan_period(doc, doc_date)
+    return doc_date, start, end
