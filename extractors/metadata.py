@@ -1,10 +1,270 @@
-"""Document metadata: title, type, issuer, region (placeholder until the structure issue)."""
+"""Document metadata: title, type, issuer, region, and what the region resolves to.
+
+No NER: the issuer comes from the header fields ("Van:"), the signature after a
+letter's closing formula, or a sentence in which the issuers name themselves; places
+come from the gazetteer. Cue words are data in vocab/doc_types.yaml.
+"""
 from __future__ import annotations
 
+import functools
+import re
+from collections import Counter
+from typing import Optional
+
+from extractors import gazetteer
 from extractors.document import Document
-from extractors.structure import Structure
+from extractors.structure import Structure, collapse, strip_markup
+from extractors.vocab import load_yaml, require
+
+#: how far into the document the header, title and form cues are looked for
+HEAD_LINES = 40
+#: how much text is scanned for place names (the start says where a document is about)
+REGION_SCAN_CHARS = 40_000
+_GENERIC_HEADINGS = re.compile(r"^(voorwoord|inhoud|inhoudsopgave|inleiding|samenvatting|colofon|bijlagen?)\b", re.I)
+
+
+@functools.cache
+def _vocab() -> dict:
+    def validate(data):
+        require(isinstance(data, dict), "expected a mapping")
+        for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
+                    "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re"):
+            require(key in data, f"missing key {key!r}")
+        types = set(data["doc_types"])
+        for key in ("form_words", "title_words", "body_words"):
+            for t in data[key]:
+                require(t in types, f"{key}: unknown doc_type {t!r}")
+        for p in data["issuer_patterns_re"]:
+            require("(?P<issuer>" in p, f"issuer pattern without an 'issuer' group: {p!r}")
+
+    data = load_yaml("doc_types.yaml", validate)
+    out = dict(data)
+
+    def words_rx(words):
+        return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+    out["form_rx"] = {t: re.compile(r"^(?:" + "|".join(w) + r")\b", re.IGNORECASE) for t, w in data["form_words"].items()}
+    out["form_line_rx"] = {t: re.compile(r"^(?:" + "|".join(w) + r")\s*:?$", re.IGNORECASE)
+                           for t, w in data["form_words"].items()}
+    out["title_rx"] = {t: words_rx(w) for t, w in data["title_words"].items()}
+    out["body_rx"] = {t: words_rx(w) for t, w in data["body_words"].items()}
+    out["salutation_rx"] = [re.compile(p, re.IGNORECASE) for p in data["letter"]["salutation"]]
+    out["closing_rx"] = [re.compile(p, re.IGNORECASE) for p in data["letter"]["closing"]]
+    out["memo_rx"] = [re.compile(p, re.IGNORECASE) for p in data["memo_header"]["fields"]]
+    out["issuer_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_patterns_re"]]
+    out["stop_rx"] = [re.compile(p, re.IGNORECASE) for p in data["signature_stop_re"]]
+    labels = "|".join(re.escape(f) for f in data["title_fields"])
+    out["title_field_rx"] = re.compile(rf"^(?:{labels})\s*(?::|\t|\s)\s*(?P<value>\S.*)$", re.IGNORECASE)
+    labels = "|".join(re.escape(f) for f in data["issuer_fields"])
+    out["issuer_field_rx"] = re.compile(rf"^(?:{labels})\s*:\s*(?P<value>\S.*)$|^(?:{labels})\t+(?P<value2>\S.*)$",
+                                        re.IGNORECASE)
+    return out
+
+
+def _head_lines(doc: Document, n: int = HEAD_LINES) -> list[str]:
+    out = []
+    for page in doc.pages:
+        for line in page.text.split("\n"):
+            if line.strip():
+                out.append(strip_markup(line.strip().lstrip("#").strip()))
+                if len(out) >= n:
+                    return out
+    return out
+
+
+# ---------------------------------------------------------------- title
+
+def extract_title(doc: Document, structure: Structure) -> Optional[str]:
+    v = _vocab()
+    for line in _head_lines(doc):
+        m = v["title_field_rx"].match(line)
+        if m:
+            return collapse(strip_markup(m.group("value")))
+    first_page = doc.pages[0].number if doc.pages else 1
+    head_limit = _offset_of_line(doc, HEAD_LINES // 2)
+    for h in structure.headings:
+        if h.page != first_page or h.char_start > head_limit:
+            break
+        if _GENERIC_HEADINGS.match(h.text) or any(rx.match(h.text) for rx in v["form_line_rx"].values()):
+            continue
+        if len(h.text.split()) >= 2:
+            return h.text
+    return None
+
+
+def _offset_of_line(doc: Document, n: int) -> int:
+    if not doc.pages:
+        return 0
+    text = doc.pages[0].text
+    pos = 0
+    count = 0
+    for line in text.split("\n"):
+        pos += len(line) + 1
+        if line.strip():
+            count += 1
+            if count >= n:
+                break
+    return pos
+
+
+# ---------------------------------------------------------------- doc_type
+
+def classify(doc: Document, title: Optional[str]) -> str:
+    v = _vocab()
+    head = _head_lines(doc)
+    # 1. the document names its form: first word of the title, or a line of its own at the top
+    for line in head[:12]:
+        for t, rx in v["form_line_rx"].items():
+            if rx.match(line):
+                return t
+    if title:
+        for t, rx in v["form_rx"].items():
+            if rx.match(title):
+                return t
+    # 2. a letter: salutation and closing formula
+    lines = [l.strip() for p in doc.pages for l in p.text.split("\n") if l.strip()]
+    if any(rx.match(l) for l in lines for rx in v["salutation_rx"]) and \
+            any(rx.match(l) for l in lines for rx in v["closing_rx"]):
+        return "brief"
+    # 3. a memo header
+    fields = sum(1 for l in head[:15] for rx in v["memo_rx"] if rx.match(l))
+    if fields >= v["memo_header"]["min_fields"]:
+        if title:
+            for t in ("raadsvoorstel", "voorstel"):
+                if v["title_rx"][t].search(title):
+                    return t
+        return "memo"
+    # 4. words of the title
+    if title:
+        for t, rx in v["title_rx"].items():
+            if rx.search(title):
+                return t
+    # 5. words of the body
+    text = doc.text[:REGION_SCAN_CHARS]
+    counts = {t: len(rx.findall(text)) for t, rx in v["body_rx"].items()}
+    best = max(counts, key=counts.get) if counts else None
+    if best and counts[best] >= v["body_min_count"]:
+        return best
+    return "other"
+
+
+# ---------------------------------------------------------------- issuer
+
+def extract_issuer(doc: Document) -> Optional[str]:
+    v = _vocab()
+    for line in _head_lines(doc):
+        m = v["issuer_field_rx"].match(line)
+        if m:
+            value = collapse(m.group("value") or m.group("value2") or "")
+            if value:
+                return value
+    signature = _signature(doc)
+    if signature:
+        return signature
+    text = doc.text
+    for rx in v["issuer_rx"]:
+        m = rx.search(collapse(text[:REGION_SCAN_CHARS]))
+        if m:
+            return collapse(m.group("issuer")).strip(" ,")
+    return None
+
+
+def _signature(doc: Document) -> Optional[str]:
+    """The lines under a letter's closing formula: name, function, organisation."""
+    v = _vocab()
+    lines = [l.strip() for p in doc.pages for l in p.text.split("\n")]
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i] and any(rx.match(lines[i]) for rx in v["closing_rx"]):
+            picked: list[str] = []
+            j = i + 1
+            while j < len(lines) and not lines[j]:
+                j += 1
+            while j < len(lines) and lines[j] and len(picked) < 3:
+                line = strip_markup(lines[j])
+                if any(rx.search(line) for rx in v["stop_rx"]) or len(line.split()) > 10:
+                    break
+                picked.append(line.rstrip(","))
+                j += 1
+            if picked:
+                return ", ".join(picked)
+    return None
+
+
+# ---------------------------------------------------------------- region
+
+def _list_of_municipalities(text: str) -> Optional[str]:
+    """'Dronten, Noordoostpolder, Urk' (two or more names joined by commas/en) as written."""
+    places = [p for p in gazetteer.find_places(text) if p.kind == "municipality"]
+    spans = sorted({(p.start, p.end) for p in places})
+    best = None
+    run = []
+    for s, e in spans:
+        if run and re.fullmatch(r"\s*(?:,|en|&|,\s*en)\s*", text[run[-1][1]:s]):
+            run.append((s, e))
+        else:
+            run = [(s, e)]
+        if len(run) >= 2 and (best is None or len(run) > len(best)):
+            best = list(run)
+    if best:
+        return text[best[0][0]:best[-1][1]]
+    return None
+
+
+def extract_region(doc: Document, title: Optional[str]) -> Optional[str]:
+    if title:
+        listed = _list_of_municipalities(title)
+        if listed:
+            return listed
+        places = gazetteer.find_places(title)
+        supra = [p for p in places if p.kind != "municipality"]
+        if supra or places:
+            return (supra or places)[0].surface
+    places = gazetteer.find_places(doc.text[:REGION_SCAN_CHARS])
+    if not places:
+        return None
+    counts: Counter = Counter()
+    surfaces: dict[str, Counter] = {}
+    for p in places:
+        key = gazetteer.fold(p.surface)
+        if (key, p.start) in surfaces.setdefault("_seen", Counter()):
+            continue
+        surfaces["_seen"][(key, p.start)] += 1
+        counts[key] += 1
+        surfaces.setdefault(key, Counter())[p.surface] += 1
+    supra_keys = {gazetteer.fold(p.surface) for p in places if p.kind != "municipality"}
+    ranked = sorted(counts, key=lambda k: (counts[k], k in supra_keys), reverse=True)
+    top = ranked[0]
+    if counts[top] < 2:
+        return None
+    return surfaces[top].most_common(1)[0][0]
+
+
+def resolve_region(region: Optional[str]) -> dict:
+    """police_unit, province and CBS codes for a region as written."""
+    empty = {"police_unit": None, "province": None, "municipalities": None}
+    if not region:
+        return empty
+    unit = gazetteer.resolve_police_unit(region)
+    if unit:
+        return gazetteer.describe(gazetteer.municipalities_of("police_unit", unit)) | {"police_unit": unit}
+    province = gazetteer.resolve_province(region)
+    if province:
+        return gazetteer.describe(gazetteer.municipalities_of("province", province)) | {"province": province}
+    vr = gazetteer.resolve_safety_region(region)
+    if vr:
+        return gazetteer.describe(gazetteer.municipalities_of("safety_region", vr))
+    names = [n for n in re.split(r"\s*(?:,|\ben\b|&|/)\s*", region) if n.strip()]
+    found = [gazetteer.resolve_municipality(n) for n in names]
+    found = [m for m in found if m is not None]
+    if found:
+        return gazetteer.describe(found)
+    return empty
 
 
 def extract_metadata(doc: Document, structure: Structure) -> dict:
     """Fields of DocumentRecord: title, doc_type, issuer, region, police_unit, province, municipalities."""
-    return {}
+    title = extract_title(doc, structure)
+    region = extract_region(doc, title)
+    out = {"title": title, "doc_type": classify(doc, title), "issuer": extract_issuer(doc), "region": region}
+    out.update(resolve_region(region))
+    return out

@@ -1,0 +1,285 @@
+"""Dutch municipalities, police units, provinces and safety regions from vocab/gemeenten.csv.
+
+Names are matched on a folded key: case, diacritics, hyphens, spaces and CBS province
+suffixes ("Bergen (NH.)") do not count, so "Sudwest Fryslan", "Súdwest-Fryslân" and
+"SÚDWEST-FRYSLÂN" are one name. Extra spellings (Den Haag, Den Bosch, Friesland) are
+data in vocab/gazetteer_aliases.yaml. Fuzzy matching for PDF noise is length-aware:
+short names only match exactly.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from rapidfuzz import fuzz, process
+
+from extractors.vocab import load_csv, load_yaml, require
+
+_SUFFIX = re.compile(r"\s*\((?:[A-Z]{1,2})\.\)\s*$")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    cbs_code: str
+    name: str  # CBS name
+    province: str
+    police_unit: str
+    safety_region: str
+    active_until: str  # '' when current
+    merged_into: str
+
+    @property
+    def current(self) -> bool:
+        return not self.active_until
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # municipality, police_unit, province, safety_region
+    name: str  # canonical name
+    surface: str  # as written
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, hyphens and runs of spaces as one space; same words as `text`."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[0]
+        out.append(base)
+    text = "".join(out).lower()
+    text = text.replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[\s\-‐‑–—]+", " ", text)
+    return text.strip()
+
+
+def _fold_same_length(text: str) -> str:
+    """Per-character fold that keeps offsets: for scanning running text."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[0] if ch.isalpha() else ch
+        if ch in "‐‑–—":
+            base = "-"
+        elif ch in "’‘":
+            base = "'"
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def strip_suffix(name: str) -> str:
+    return _SUFFIX.sub("", name).strip()
+
+
+@functools.cache
+def _aliases() -> dict:
+    def validate(data):
+        require(isinstance(data, dict), "expected a mapping")
+        for key in ("municipality_aliases", "province_aliases", "police_unit_aliases", "safety_region_aliases",
+                    "ambiguous_names", "fuzzy_min_ratio"):
+            require(key in data, f"missing key {key!r}")
+        for row in data["fuzzy_min_ratio"]:
+            require(isinstance(row, dict) and {"min_len", "ratio"} <= set(row), "fuzzy_min_ratio rows need min_len and ratio")
+
+    return load_yaml("gazetteer_aliases.yaml", validate)
+
+
+@functools.cache
+def municipalities() -> tuple[Municipality, ...]:
+    rows = load_csv("gemeenten.csv")
+    require(rows and "cbs_code" in rows[0], "gemeenten.csv needs a cbs_code column")
+    return tuple(Municipality(r["cbs_code"], r["name"], r["province"], r["police_unit"], r["safety_region"],
+                              r.get("active_until", ""), r.get("merged_into", "")) for r in rows)
+
+
+@functools.cache
+def _index() -> dict:
+    al = _aliases()
+    by_code = {m.cbs_code: m for m in municipalities()}
+    by_key: dict[str, list[Municipality]] = {}
+    for m in municipalities():
+        for key in {fold(m.name), fold(strip_suffix(m.name))}:
+            by_key.setdefault(key, []).append(m)
+    by_name = {m.name: m for m in municipalities()}
+    for alias, target in al["municipality_aliases"].items():
+        if target in by_name:
+            by_key.setdefault(fold(alias), [])
+            if by_name[target] not in by_key[fold(alias)]:
+                by_key[fold(alias)].append(by_name[target])
+    units = sorted({m.police_unit for m in municipalities() if m.police_unit})
+    provinces = sorted({m.province for m in municipalities() if m.province})
+    regions = sorted({m.safety_region for m in municipalities() if m.safety_region})
+
+    def keyed(names, aliases):
+        out = {fold(n): n for n in names}
+        for alias, target in aliases.items():
+            require(target in names, f"gazetteer_aliases.yaml: alias target {target!r} is not a known name")
+            out[fold(alias)] = target
+        return out
+
+    return {
+        "by_code": by_code,
+        "by_key": by_key,
+        "units": keyed(units, al["police_unit_aliases"]),
+        "provinces": keyed(provinces, al["province_aliases"]),
+        "regions": keyed(regions, al["safety_region_aliases"]),
+        "ambiguous": {fold(n) for n in al["ambiguous_names"]},
+        "keys": sorted(by_key),
+    }
+
+
+def _min_ratio(length: int) -> float:
+    best = 101.0
+    for row in sorted(_aliases()["fuzzy_min_ratio"], key=lambda r: r["min_len"]):
+        if length >= row["min_len"]:
+            best = float(row["ratio"])
+    return best
+
+
+def resolve_municipality(name: str, province: Optional[str] = None, fuzzy: bool = True) -> Optional[Municipality]:
+    """The municipality a name denotes (current or former), or None. `province` breaks ties."""
+    candidates = municipality_candidates(name, fuzzy=fuzzy)
+    if not candidates:
+        return None
+    if province:
+        prov = resolve_province(province) or province
+        narrowed = [m for m in candidates if m.province == prov]
+        if narrowed:
+            candidates = narrowed
+    # "Bergen" without a hint: ambiguous; prefer a current municipality only when it is the only one
+    current = [m for m in candidates if m.current]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(current) == 1:
+        return current[0]
+    return None
+
+
+def municipality_candidates(name: str, fuzzy: bool = True) -> list[Municipality]:
+    idx = _index()
+    cleaned = re.sub(r"^(?:de\s+)?gemeente\s+", "", name.strip(), flags=re.IGNORECASE)
+    cleaned = re.sub(r"^\d{1,3}[.)]\s*", "", cleaned)
+    full = fold(cleaned).strip(" ,;:")
+    if full in idx["by_key"]:
+        return list(idx["by_key"][full])
+    key = fold(strip_suffix(cleaned)).strip(" .,;:")
+    if not key:
+        return []
+    if key in idx["by_key"]:
+        return list(idx["by_key"][key])
+    if not fuzzy:
+        return []
+    threshold = _min_ratio(len(key))
+    if threshold > 100:
+        return []
+    hits = process.extract(key, idx["keys"], scorer=fuzz.ratio, limit=3, score_cutoff=threshold)
+    if not hits:
+        return []
+    best = hits[0]
+    # two different names equally close: refuse rather than guess
+    if len(hits) > 1 and hits[1][1] == best[1] and hits[1][0] != best[0]:
+        return []
+    # length-aware: a match must not differ much in length (noise, not another name)
+    if abs(len(best[0]) - len(key)) > max(2, len(key) // 6):
+        return []
+    return list(idx["by_key"][best[0]])
+
+
+def current_successors(m: Municipality) -> list[Municipality]:
+    """Follow merged_into to the current municipality (or several after a split)."""
+    idx = _index()
+    out, todo, seen = [], [m], set()
+    while todo:
+        x = todo.pop(0)
+        if x.cbs_code in seen:
+            continue
+        seen.add(x.cbs_code)
+        if x.current:
+            out.append(x)
+            continue
+        for code in filter(None, x.merged_into.split(";")):
+            if code in idx["by_code"]:
+                todo.append(idx["by_code"][code])
+    return out
+
+
+def resolve_police_unit(name: str) -> Optional[str]:
+    key = fold(re.sub(r"^(?:politie\s*)?(?:eenheid|regionale eenheid)\s+", "", name.strip(), flags=re.IGNORECASE))
+    return _index()["units"].get(key)
+
+
+def resolve_province(name: str) -> Optional[str]:
+    key = fold(re.sub(r"^provincie\s+", "", name.strip(), flags=re.IGNORECASE))
+    return _index()["provinces"].get(key)
+
+
+def resolve_safety_region(name: str) -> Optional[str]:
+    key = fold(re.sub(r"^veiligheidsregio\s+", "", name.strip(), flags=re.IGNORECASE))
+    return _index()["regions"].get(key)
+
+
+def municipalities_of(kind: str, name: str, current_only: bool = True) -> list[Municipality]:
+    field = {"police_unit": "police_unit", "province": "province", "safety_region": "safety_region"}[kind]
+    return [m for m in municipalities() if getattr(m, field) == name and (m.current or not current_only)]
+
+
+def _single(values: Iterable[str]) -> Optional[str]:
+    vals = sorted({v for v in values if v})
+    return ";".join(vals) if vals else None
+
+
+def describe(municipality_list: list[Municipality]) -> dict:
+    """police_unit, province (';'-joined when several) and CBS codes of a set of municipalities."""
+    return {
+        "police_unit": _single(m.police_unit for m in municipality_list),
+        "province": _single(m.province for m in municipality_list),
+        "municipalities": ";".join(sorted({m.cbs_code for m in municipality_list})) or None,
+    }
+
+
+# ---------------------------------------------------------------- scanning running text
+
+@functools.cache
+def _scan_rx() -> re.Pattern:
+    idx = _index()
+    names = set()
+    for m in municipalities():
+        names.add(strip_suffix(m.name))
+    names |= set(_aliases()["municipality_aliases"])
+    names |= {n for n in idx["units"].values()} | set(_aliases()["police_unit_aliases"])
+    names |= {n for n in idx["provinces"].values()} | set(_aliases()["province_aliases"])
+    names |= {n for n in idx["regions"].values()} | set(_aliases()["safety_region_aliases"])
+    parts = []
+    for n in sorted(names, key=len, reverse=True):
+        folded = _fold_same_length(n)
+        words = re.split(r"[\s\-]+", folded)
+        parts.append(r"[\s\-]+".join(re.escape(w) for w in words if w))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def find_places(text: str) -> list[Place]:
+    """Every place name in `text` with its kinds; a name may be several (Groningen)."""
+    folded = _fold_same_length(text)
+    idx = _index()
+    out = []
+    for m in _scan_rx().finditer(folded):
+        surface = text[m.start():m.end()]
+        if not surface[:1].isupper() and not surface.startswith("'s"):
+            continue  # "haren", "leek": words, not places
+        key = fold(surface)
+        if key in idx["units"]:
+            out.append(Place("police_unit", idx["units"][key], surface, m.start(), m.end()))
+        if key in idx["regions"]:
+            out.append(Place("safety_region", idx["regions"][key], surface, m.start(), m.end()))
+        if key in idx["provinces"]:
+            out.append(Place("province", idx["provinces"][key], surface, m.start(), m.end()))
+        if key in idx["by_key"]:
+            before = folded[max(0, m.start() - 12):m.start()].lower()
+            if key in idx["ambiguous"] and "gemeente" not in before:
+                continue
+            for mun in idx["by_key"][key]:
+                out.append(Place("municipality", mun.name, surface, m.start(), m.end()))
+    return out
