@@ -1,0 +1,127 @@
+"""Typo- and OCR-tolerant lookup of text words in the theme vocabulary (rapidfuzz, vectorised).
+
+Only words that matched nothing exactly are looked up, once per unique word of a document.
+A word is never matched fuzzily when it is a real Dutch word (simplemma's lexicon) or a
+listed look-alike: "ondernemers" is a word, not a typo of "ondermijning". The allowed number
+of edits grows with the length of the vocabulary word; OCR confusions (rn/m, nij/m, ij/y)
+are folded on both sides first, so "ondernijning" and "ondemijning" cost what one typo costs.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from extractors.theme_vocab import ThemeVocab, load_vocab
+
+
+@dataclass(frozen=True)
+class FuzzyHit:
+    word: str  # the text word, lower-cased
+    target: str  # the vocabulary word it stands for
+    distance: int  # edits after OCR folding
+    score: float  # 0..100
+
+
+@functools.cache
+def lexicon() -> frozenset[str]:
+    """Real Dutch word forms (simplemma's dictionary), minus the vocabulary's own words."""
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+        words = DefaultDictionaryFactory().get_dictionary("nl").keys()
+        lex = {w for w in words if isinstance(w, str)}
+    except Exception:  # simplemma missing or changed: thresholds and pseudo-terms still guard
+        lex = set()
+    return frozenset(lex - set(load_vocab().word_targets))
+
+
+def fold(word: str, confusions: tuple[tuple[str, str], ...]) -> str:
+    for a, b in confusions:
+        word = word.replace(a, b)
+    return word
+
+
+class FuzzyMatcher:
+    def __init__(self, vocab: ThemeVocab | None = None, use_lexicon: bool = True):
+        self.vocab = vocab or load_vocab()
+        cfg = self.vocab.context.get("fuzzy") or {}
+        self.min_len = int(cfg.get("min_token_length", 5))
+        self.max_edits = sorted((int(a), int(b)) for a, b in cfg.get("max_edits") or [[5, 1], [12, 2]])
+        self.first_letter_below = int(cfg.get("first_letter_below", 8))
+        # longest confusion first so "nij" folds before "ij"
+        self.confusions = tuple(sorted(((a, b) for a, b in cfg.get("ocr_confusions") or []),
+                                       key=lambda p: -len(p[0])))
+        self.content_pos = frozenset(cfg.get("content_pos") or [])
+        self.use_lexicon = use_lexicon
+        self.targets = sorted(w for w in self.vocab.word_targets if len(w) >= self.min_len)
+        self.folded_targets = [fold(w, self.confusions) for w in self.targets]
+        self.target_lens = np.array([len(w) for w in self.targets])
+        self.allowed = np.array([self._allowed(n) for n in self.target_lens])
+        self._cache: dict[str, FuzzyHit | None] = {}
+
+    def _allowed(self, n: int) -> int:
+        edits = 0
+        for min_len, e in self.max_edits:
+            if n >= min_len:
+                edits = e
+        return edits
+
+    def eligible(self, word: str) -> bool:
+        w = word.lower()
+        if len(w) < self.min_len or not w.isalpha() or w in self.vocab.pseudo:
+            return False
+        if w in self.vocab.word_targets:
+            return False
+        if self.use_lexicon and w in lexicon():
+            return False
+        return True
+
+    def lookup_many(self, words) -> dict[str, FuzzyHit]:
+        """Vocabulary word for each eligible text word (lower-cased keys); words without a hit are left out."""
+        todo = sorted({w.lower() for w in words} - set(self._cache))
+        todo = [w for w in todo if self.eligible(w)] if todo else []
+        for w in set(w.lower() for w in words) - set(todo):
+            self._cache.setdefault(w, None)
+        if todo and self.targets:
+            max_cut = int(self.allowed.max())
+            raw = process.cdist(todo, self.targets, scorer=OSA.distance, score_cutoff=max_cut,
+                                dtype=np.int32, workers=1)
+            folded_q = [fold(w, self.confusions) for w in todo]
+            fol = process.cdist(folded_q, self.folded_targets, scorer=OSA.distance,
+                                score_cutoff=max_cut, dtype=np.int32, workers=1)
+            dist = np.minimum(raw, fol)
+            qlens = np.array([len(w) for w in todo])
+            # a word far longer or shorter than the target is another word, not a typo of it
+            len_ok = np.abs(qlens[:, None] - self.target_lens[None, :]) <= 3
+            ok = (dist <= self.allowed[None, :]) & (dist >= 1) & len_ok
+            for i, w in enumerate(todo):
+                cols = np.nonzero(ok[i])[0]
+                hit = None
+                if cols.size:
+                    best = int(dist[i, cols].min())
+                    cands = [c for c in cols if dist[i, c] == best]
+                    cands = [c for c in cands if self.target_lens[c] >= self.first_letter_below
+                             or self.targets[c][0] == w[0]]
+                    themes = {t for c in cands for t in self.vocab.word_targets[self.targets[c]]}
+                    # two equally close words of different themes: the typo is ambiguous
+                    if cands and (len(themes) == 1 or len({self.targets[c] for c in cands}) == 1):
+                        c = cands[0]
+                        t = self.targets[c]
+                        score = 100.0 * (1.0 - best / max(len(t), len(w)))
+                        hit = FuzzyHit(w, t, best, round(score, 1))
+                self._cache[w] = hit
+            for w in todo:
+                self._cache.setdefault(w, None)
+        return {w.lower(): self._cache[w.lower()] for w in words if self._cache.get(w.lower())}
+
+    def lookup(self, word: str) -> FuzzyHit | None:
+        return self.lookup_many([word]).get(word.lower())
+
+
+@functools.cache
+def default_matcher() -> FuzzyMatcher:
+    return FuzzyMatcher()

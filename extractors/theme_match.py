@@ -1,0 +1,277 @@
+"""Finding vocabulary terms in text: lemma/stem keys, multiword terms with small gaps,
+abbreviations, Dutch coordination ellipsis and fuzzy (typo/OCR) words.
+
+Works on plain text (regex words) and uses a spaCy Doc over the same text only for
+lemmas and POS when one is given; so it runs the same on a blank pipeline.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from extractors.fuzzy import FuzzyHit, FuzzyMatcher, default_matcher
+from extractors.theme_vocab import WORD_RE, Term, ThemeVocab, _term_word_keys, load_vocab, word_keys
+
+#: text between two words of one term may not contain these: the term would cross a
+#: sentence, clause or list boundary
+_BARRIER_RE = re.compile(r"[.;:!?•,]|\n[ \t\u00a0]*\n")
+_LETTERS = r"[^\W\d_]"
+#: "drugs- en alcoholoverlast", "kennis-, informatie- en expertisedeling"
+_ELLIPSIS_FWD_RE = re.compile(
+    rf"(?<![\w-])((?:{_LETTERS}+[-‐](?:\s*,\s*|\s+))+)(?:en/of|en|of|&)\s+((?:{_LETTERS}+\s+)?{_LETTERS}+)",
+    re.IGNORECASE)
+#: "verkeersoverlast en -veiligheid", "cybercrime/-fraude"
+_ELLIPSIS_BWD_RE = re.compile(
+    rf"(?<![\w-])({_LETTERS}{{4,}})\s*(?:en|of|/)\s*[-‐–]\s*({_LETTERS}{{3,}})", re.IGNORECASE)
+
+
+@dataclass
+class Tok:
+    text: str
+    start: int
+    end: int
+    lower: str
+    keys: frozenset
+    pos: str = ""
+    fuzzy: Optional[FuzzyHit] = None
+
+
+@dataclass
+class Match:
+    theme_id: str
+    start: int  # char offsets into the text
+    end: int
+    surface: str
+    term: str
+    kind: str  # exact, lemma, abbreviation, fuzzy
+    score: float
+    weak: bool = False
+    tok_start: int = -1
+    tok_end: int = -1  # exclusive
+    sub: bool = False  # a conjunct inside a combined term
+    anchor: int = -1  # where the theme's own word starts (an elided conjunct: its visible part)
+
+    @property
+    def pos(self) -> int:
+        return self.anchor if self.anchor >= 0 else self.start
+
+
+@functools.cache
+def _all_term_keys() -> frozenset[str]:
+    vocab = load_vocab()
+    return frozenset(k for t in vocab.terms for ks in t.keys for k in ks)
+
+
+def tokenize(text: str, spacy_doc=None) -> list[Tok]:
+    info = {}
+    if spacy_doc is not None:
+        for t in spacy_doc:
+            info[t.idx] = (t.lemma_, t.pos_)
+    toks = []
+    for m in WORD_RE.finditer(text):
+        w = m.group(0)
+        lemma, pos = info.get(m.start(), ("", ""))
+        toks.append(Tok(w, m.start(), m.end(), w.lower(), word_keys(w, lemma) if w.isalpha() or "'" in w or "’" in w else frozenset({w.lower()}), pos))
+    return toks
+
+
+def fuzzy_candidates(toks: list[Tok], matcher: FuzzyMatcher) -> set[str]:
+    """Unique content words that matched nothing exactly: the only words worth a fuzzy look."""
+    known = _all_term_keys()
+    out = set()
+    for t in toks:
+        if len(t.lower) < matcher.min_len or not t.lower.isalpha():
+            continue
+        if t.pos and matcher.content_pos and t.pos not in matcher.content_pos:
+            continue
+        if t.keys & known:
+            continue
+        out.add(t.lower)
+    return out
+
+
+def apply_fuzzy(toks: list[Tok], hits: dict[str, FuzzyHit]) -> None:
+    for t in toks:
+        hit = hits.get(t.lower)
+        if hit is not None and not (t.pos and t.pos not in default_matcher().content_pos):
+            t.fuzzy = hit
+            t.keys = t.keys | _term_word_keys(hit.target)
+
+
+def _barrier(text: str, a: int, b: int) -> bool:
+    return _BARRIER_RE.search(text, a, b) is not None if b > a else False
+
+
+def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Optional[int]:
+    """Index after the last token of `term` matched from token i, or None."""
+    j = i
+    for wkeys in term.keys[1:]:
+        found = None
+        for k in range(j + 1, min(len(toks), j + 2 + max_gap)):
+            if _barrier(text, toks[k - 1].end, toks[k].start):
+                break
+            if toks[k].keys & wkeys:
+                found = k
+                break
+        if found is None:
+            return None
+        j = found
+    return j + 1
+
+
+def _kind_and_score(term: Term, toks: list[Tok], a: int, b: int, text: str) -> tuple[str, float]:
+    used = toks[a:b]
+    fz = [t.fuzzy for t in used if t.fuzzy is not None]
+    if fz:
+        return "fuzzy", min(h.score for h in fz)
+    if term.misspelling:
+        return "fuzzy", 90.0
+    surface_words = [w.lower() for w in WORD_RE.findall(text[toks[a].start:toks[b - 1].end])]
+    if all(w in surface_words for w in term.words):
+        return "exact", 100.0
+    return "lemma", 95.0
+
+
+def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) -> list[Match]:
+    vocab = vocab or load_vocab()
+    cands: list[Match] = []
+    for i, tok in enumerate(toks):
+        abbr = vocab.abbreviations.get(tok.text)
+        if abbr is None and tok.text[-2:] in ("'s", "’s"):
+            abbr = vocab.abbreviations.get(tok.text[:-2])
+        if abbr is not None:
+            cands.append(Match(abbr, tok.start, tok.end, tok.text, tok.text, "abbreviation", 100.0,
+                               tok_start=i, tok_end=i + 1))
+        if tok.text.isupper() and len(tok.text) <= 5 and abbr is None and tok.fuzzy is None:
+            # an unknown acronym is a name, not an inflected vocabulary word
+            if tok.lower not in vocab.word_targets:
+                continue
+        seen: set[int] = set()
+        for k in tok.keys:
+            for term in vocab.by_first_key.get(k, ()):
+                if id(term) in seen:
+                    continue
+                seen.add(id(term))
+                end = _extend(term, toks, i, text, vocab.max_gap)
+                if end is None:
+                    continue
+                kind, score = _kind_and_score(term, toks, i, end, text)
+                s, e = toks[i].start, toks[end - 1].end
+                cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
+                                   tok_start=i, tok_end=end))
+    return _resolve(cands, vocab)
+
+
+_KIND_RANK = {"exact": 0, "abbreviation": 0, "lemma": 1, "fuzzy": 2}
+
+
+def _resolve(cands: list[Match], vocab: ThemeVocab) -> list[Match]:
+    """Longest match wins; at equal length exact beats lemma beats fuzzy. Conjuncts of a
+    combined term ("radicalisering en extremisme") stay as mentions of their own themes."""
+    cands.sort(key=lambda m: (-(m.tok_end - m.tok_start), _KIND_RANK[m.kind], m.weak, m.tok_start))
+    taken: list[Match] = []
+    used: set[int] = set()
+    combos: list[Match] = []
+    for m in cands:
+        span = set(range(m.tok_start, m.tok_end))
+        if span & used:
+            continue
+        used |= span
+        taken.append(m)
+        if " en " in f" {m.term.lower()} " or " of " in f" {m.term.lower()} " or "/" in m.term:
+            combos.append(m)
+    for combo in combos:
+        inner_used: set[int] = set()
+        for m in cands:
+            if (m.tok_start >= combo.tok_start and m.tok_end <= combo.tok_end and m is not combo
+                    and m.theme_id != combo.theme_id
+                    and not (set(range(m.tok_start, m.tok_end)) & inner_used)):
+                inner_used |= set(range(m.tok_start, m.tok_end))
+                m.sub = True
+                taken.append(m)
+    taken.sort(key=lambda m: (m.start, -m.end))
+    return taken
+
+
+def _compound_theme(word: str, vocab: ThemeVocab, matcher: FuzzyMatcher | None) -> Optional[tuple[str, str, Optional[FuzzyHit]]]:
+    for k in word_keys(word):
+        tid = vocab.single_word_keys.get(k)
+        if tid:
+            return tid, word, None
+    if matcher is not None and matcher.eligible(word):
+        hit = matcher.lookup(word)
+        if hit is not None:
+            themes = vocab.word_targets.get(hit.target, frozenset())
+            single = [tid for k in _term_word_keys(hit.target) if (tid := vocab.single_word_keys.get(k))]
+            if single:
+                return single[0], hit.target, hit
+            if len(themes) == 1:
+                return next(iter(themes)), hit.target, hit
+    return None
+
+
+def ellipsis_matches(text: str, vocab: ThemeVocab | None = None,
+                     matcher: FuzzyMatcher | None = None) -> list[Match]:
+    """Themes named only through a coordinated compound ("drugs- en alcoholoverlast")."""
+    vocab = vocab or load_vocab()
+    out: list[Match] = []
+    for m in _ELLIPSIS_FWD_RE.finditer(text):
+        prefixes = re.findall(rf"({_LETTERS}+)[-‐]", m.group(1))
+        tail_words = m.group(2).split()
+        for prefix in prefixes:
+            found = None
+            for head in reversed(tail_words):  # the head noun is last: "gedigitaliseerde criminaliteit"
+                for cut in range(0, len(head) - 2):
+                    suffix = head[cut:]
+                    hit = _compound_theme((prefix + suffix).lower(), vocab, None)
+                    if hit:
+                        found = hit
+                        break
+                if found:
+                    break
+            if found:
+                tid, term, _ = found
+                out.append(Match(tid, m.start(), m.end(), text[m.start():m.end()], term, "lemma", 95.0))
+    for m in _ELLIPSIS_BWD_RE.finditer(text):
+        first, tail = m.group(1), m.group(2)
+        # exact compounds first ("cyber" + "fraude"), typo-tolerant ones only if none exists
+        for fz_matcher in (None, matcher):
+            hit = None
+            for cut in range(len(first) - 1, 2, -1):
+                hit = _compound_theme((first[:cut] + tail).lower(), vocab, fz_matcher)
+                if hit:
+                    break
+            if hit:
+                tid, term, fz = hit
+                kind, score = ("fuzzy", fz.score) if fz else ("lemma", 95.0)
+                out.append(Match(tid, m.start(), m.end(), text[m.start():m.end()], term, kind, score,
+                                 anchor=m.start(2), tok_start=m.start(2), tok_end=m.end(2)))
+                break
+    return out
+
+
+def find_in_text(text: str, spacy_doc=None, fuzzy_hits: dict[str, FuzzyHit] | None = None,
+                 use_fuzzy: bool = True) -> list[Match]:
+    """All theme matches in one text (a page or a short label), sorted by position."""
+    vocab = load_vocab()
+    toks = tokenize(text, spacy_doc)
+    matcher = default_matcher() if use_fuzzy else None
+    if use_fuzzy:
+        if fuzzy_hits is None:
+            fuzzy_hits = matcher.lookup_many(fuzzy_candidates(toks, matcher))
+        apply_fuzzy(toks, fuzzy_hits)
+    return merge_ellipsis(text, match_tokens(text, toks, vocab), ellipsis_matches(text, vocab, matcher))
+
+
+def merge_ellipsis(text: str, matches: list[Match], elided: list[Match]) -> list[Match]:
+    for em in elided:
+        if any(x.theme_id == em.theme_id and x.start < em.end and em.start < x.end for x in matches):
+            continue
+        if em.anchor >= 0:
+            # "cybercrime/-fraude": the tail "fraude" is part of "cyberfraude", not a theme of its own
+            matches = [x for x in matches if not (x.start >= em.anchor and x.end <= em.end)]
+        matches.append(em)
+    matches.sort(key=lambda m: (m.start, -m.end))
+    return matches
