@@ -108,10 +108,10 @@ def _drop_duplicate_layer(pages: list[str], rules: dict) -> tuple[list[str], int
     characters already occur, in the same order within each line, in the untabbed text.
     """
     all_lines = [ln for text in pages for ln in text.split("\n")]
-    tabbed = [ln for ln in all_lines if ln.startswith("\t") and ln.strip()]
+    tabbed = [ln for ln in all_lines if _is_tabbed(ln) and ln.strip()]
     if len(tabbed) < int(rules.get("duplicate_layer_min_lines", 10)):
         return pages, 0
-    other = "".join(_squash(ln) for ln in all_lines if not ln.startswith("\t"))
+    other = "".join(_squash(ln) for ln in all_lines if not _is_tabbed(ln))
     duplicated = {ln for ln in tabbed if _squash(ln) and _squash(ln) in other}
     dup_chars = sum(len(ln.strip()) for ln in tabbed if ln in duplicated)
     total_chars = sum(len(ln.strip()) for ln in tabbed)
@@ -122,12 +122,16 @@ def _drop_duplicate_layer(pages: list[str], rules: dict) -> tuple[list[str], int
     for text in pages:
         keep = []
         for ln in text.split("\n"):
-            if ln.startswith("\t") and ln in duplicated:
+            if _is_tabbed(ln) and ln in duplicated:
                 removed += 1
                 continue
             keep.append(ln)
         out.append("\n".join(keep))
     return out, removed
+
+
+def _is_tabbed(line: str) -> bool:
+    return line.lstrip(" ").startswith("\t")
 
 
 def _squash(line: str) -> str:

@@ -7,7 +7,9 @@ becomes an `Extraction` whose `documents` row carries the status and message.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -25,31 +27,42 @@ from extractors.structure import parse_structure
 log = logging.getLogger(__name__)
 
 
-def failed_extraction(path: Path, status: str, message: str) -> Extraction:
+def failed_extraction(path: Path, status: str, message: str, retryable: bool = False) -> Extraction:
     sha256, doc_id = file_identity(path)
     record = DocumentRecord(doc_id=doc_id, source_path=str(path), sha256=sha256, status=status,
                             error=message, extractor_version=extractor_version(),
-                            source_format=path.suffix.lower().lstrip("."))
+                            source_format=path.suffix.lower().lstrip("."), retryable=retryable)
     return Extraction(document=record)
 
 
-def load_document(path: Path) -> Document:
-    """Read and clean; raises DocumentError with a status for unusable input."""
-    doc = clean_document(read_document(path))
-    check_dutch(doc)
-    return doc
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def extract_document(doc: Document) -> Extraction:
+def extract_document(doc: Document, timings: dict[str, float] | None = None) -> Extraction:
     """Every extractor over a cleaned, parsed document."""
-    structure = parse_structure(doc)
-    doc_date, period_start, period_end = docdates.document_date_and_period(doc)
-    meta = metadata.extract_metadata(doc, structure)
-    mentions = themes.find_mentions(doc)
-    priority_items = priorities.extract_priorities(doc, structure)
-    theme_rows = themes.summarize(doc, mentions, structure, priority_items)
-    due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
-    matrix, warnings = tables.extract_municipality_priorities(doc)
+    timings = {} if timings is None else timings
+    with _timed(timings, "structure"):
+        structure = parse_structure(doc)
+    with _timed(timings, "docdates"):
+        doc_date, period_start, period_end = docdates.document_date_and_period(doc)
+    with _timed(timings, "metadata"):
+        meta = metadata.extract_metadata(doc, structure)
+    with _timed(timings, "themes"):
+        mentions = themes.find_mentions(doc)
+    with _timed(timings, "priorities"):
+        priority_items = priorities.extract_priorities(doc, structure)
+    with _timed(timings, "themes"):
+        theme_rows = themes.summarize(doc, mentions, structure, priority_items)
+    with _timed(timings, "deadlines"):
+        due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
+    with _timed(timings, "tables"):
+        matrix, warnings = tables.extract_municipality_priorities(doc)
     record = DocumentRecord(
         doc_id=doc.doc_id, source_path=doc.source_path, sha256=doc.sha256,
         doc_date=doc_date.isoformat() if doc_date else None,
@@ -61,36 +74,49 @@ def extract_document(doc: Document) -> Extraction:
     )
     return Extraction(document=record, themes=theme_rows, theme_mentions=mentions,
                       priorities=priority_items, deadlines=due, municipality_priorities=matrix,
-                      warnings=list(doc.notes) + warnings)
+                      warnings=list(doc.notes) + warnings, timings=timings)
 
 
 def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
     """Extract a batch of files; one spaCy pass over all their pages."""
     loaded: list[tuple[Path, Document | Extraction]] = []
+    timings: dict[str, dict[str, float]] = {}
     for path in paths:
         path = Path(path)
+        timings[str(path)] = stage = {}
         try:
-            loaded.append((path, load_document(path)))
+            with _timed(stage, "read"):
+                raw = read_document(path)
+            with _timed(stage, "clean"):
+                doc = clean_document(raw)
+                check_dutch(doc)
+            loaded.append((path, doc))
         except DocumentError as exc:
             loaded.append((path, failed_extraction(path, exc.status, exc.message)))
         except Exception as exc:  # a reader bug must not stop the batch
             log.debug("reading %s failed", path, exc_info=True)
-            loaded.append((path, failed_extraction(path, "failed", f"could not read the file: {exc!r}")))
+            loaded.append((path, failed_extraction(path, "failed", f"could not read the file: {exc!r}",
+                                                   retryable=True)))
     docs = [d for _, d in loaded if isinstance(d, Document)]
+    start = time.perf_counter()
     parse_pages(p for d in docs for p in d.pages)
+    total_pages = sum(len(d.pages) for d in docs) or 1
+    for path, doc in loaded:
+        if isinstance(doc, Document):  # the batch's spaCy time, shared out by pages
+            timings[str(path)]["nlp"] = (time.perf_counter() - start) * len(doc.pages) / total_pages
     for path, item in loaded:
         if isinstance(item, Extraction):
             yield item
             continue
         try:
-            yield extract_document(item)
+            yield extract_document(item, timings[str(path)])
         except Exception as exc:
             log.warning("extraction failed for %s: %s", path, exc)
             log.debug("traceback", exc_info=True)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             message = (f"extraction failed: {exc!r} at {Path(where.filename).name}:{where.lineno}; "
                        "a bug in ivp: please report it with the file (run `ivp extract FILE -vv` for details)")
-            yield failed_extraction(path, "failed", message)
+            yield failed_extraction(path, "failed", message, retryable=True)
 
 
 def extract_path(path: Path) -> Extraction:

@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED = sorted(TEXT_SUFFIXES | {".pdf", ".docx"})
-#: below this many characters per page on average a PDF is treated as a scan.
-MIN_CHARS_PER_PAGE = 40
+#: a PDF page with fewer visible characters than this has no usable text layer.
+MIN_CHARS_PER_PAGE = 20
+#: a PDF whose pages lack a text layer in at least this share is a scan as a whole.
+SCANNED_PAGE_SHARE = 0.5
 
 
 def file_identity(path: Path) -> tuple[str, str]:
@@ -81,13 +83,16 @@ def decode_text(data: bytes) -> str:
         return _normalize_newlines(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    # Dutch text that is not UTF-8 is almost always Windows-1252; statistical detection
+    # misreads short Dutch texts as Asian encodings, so it only gets what cp1252 cannot decode.
+    try:
+        return _normalize_newlines(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    # Dutch text that is not UTF-8 is almost always Windows-1252 / Latin-1.
-    encoding = best.encoding if best is not None and best.encoding not in ("ascii",) else "cp1252"
-    if encoding.replace("_", "").lower() in {"latin1", "iso88591"}:
-        encoding = "cp1252"
+    encoding = best.encoding if best is not None else "latin-1"
     return _normalize_newlines(data.decode(encoding, errors="replace"))
 
 
@@ -137,10 +142,10 @@ def read_pdf_pages(data: bytes) -> list[Page]:
     finally:
         pdf.close()
     # Whitespace-only text layers are common in scans: count visible characters.
-    total = sum(1 for p in pages for c in p.text if not c.isspace())
-    if total < MIN_CHARS_PER_PAGE * len(pages):
+    blank = [p.number for p in pages if sum(not c.isspace() for c in p.text) < MIN_CHARS_PER_PAGE]
+    if len(blank) >= SCANNED_PAGE_SHARE * len(pages):
         raise NeedsOCR(
-            f"the PDF has almost no text layer ({total} characters on {len(pages)} pages): it is a scan. "
+            f"{len(blank)} of {len(pages)} pages have no text layer: the PDF is a scan. "
             "Run OCR first (e.g. `ocrmypdf -l nld in.pdf out.pdf`) and give ivp the result.")
     return pages
 

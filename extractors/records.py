@@ -32,6 +32,9 @@ class DocumentRecord:
     source_format: Optional[str] = None
     municipalities: Optional[str] = None  # ';'-joined CBS codes the region resolves to
     spacy_model: Optional[str] = None
+    # True when the failure may pass on its own (timeout, crashed worker, I/O); the next run
+    # retries it. A damaged or encrypted file fails the same way until its bytes change.
+    retryable: bool = False
 
 
 @dataclass
@@ -119,6 +122,7 @@ class Extraction:
     deadlines: list[Deadline] = field(default_factory=list)
     municipality_priorities: list[MunicipalityPriority] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds, for bench/
 
     def tables(self) -> dict[str, list[dict]]:
         return {

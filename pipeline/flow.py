@@ -51,7 +51,7 @@ def ivp_run(batches: list[list[str]], workers_n: int = 1, timeout: Optional[floa
         if future.state.is_failed():
             # A whole batch lost (e.g. a worker that cannot start): every document becomes a row.
             message = f"batch failed: {future.state.message}; retried on the next run"
-            results.extend(failed_extraction(Path(p), "failed", message) for p in batch)
+            results.extend(failed_extraction(Path(p), "failed", message, retryable=True) for p in batch)
         else:
             results.extend(future.result())
     create_markdown_artifact(key="ivp-run-summary", markdown=summary_markdown(plan_counts or {}, results),

@@ -20,8 +20,6 @@ log = logging.getLogger(__name__)
 IGNORE_FILE = ".ivpignore"
 #: names that describe a folder rather than being one of its documents.
 SIDECAR_NAMES = ("readme*", "sources*", "license*", "changelog*", IGNORE_FILE)
-#: statuses that a rerun retries: the file may be fine next time (I/O, timeouts, crashes).
-RETRY_STATUSES = {"failed"}
 
 
 @dataclass
@@ -137,7 +135,7 @@ def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: 
             plan.changed.append(key)
         elif previous["extractor_version"] != version:
             plan.changed.append(key)
-        elif previous["status"] in RETRY_STATUSES:
+        elif previous["status"] == "failed" and previous.get("retryable"):
             plan.retried.append(key)
         else:
             plan.unchanged.append(key)

@@ -35,7 +35,7 @@ MANIFEST_COLUMNS = {
     "source_path": "VARCHAR PRIMARY KEY", "doc_id": "VARCHAR", "sha256": "VARCHAR",
     "size_bytes": "BIGINT", "mtime_ns": "BIGINT",
     "extractor_version": "VARCHAR", "status": "VARCHAR", "error": "VARCHAR",
-    "processed_at": "TIMESTAMP", "removed": "BOOLEAN",
+    "processed_at": "TIMESTAMP", "removed": "BOOLEAN", "retryable": "BOOLEAN",
 }
 EXPORTED_TABLES = list(TABLE_RECORDS) + ["runs"]
 
@@ -171,9 +171,11 @@ class Store:
                 d = ex.document
                 info = files.get(d.source_path, {})
                 con.execute(
-                    "INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO manifest BY NAME SELECT ? AS source_path, ? AS doc_id, ? AS sha256, "
+                    "? AS size_bytes, ? AS mtime_ns, ? AS extractor_version, ? AS status, ? AS error, "
+                    "? AS processed_at, FALSE AS removed, ? AS retryable",
                     [d.source_path, d.doc_id, d.sha256, info.get("size_bytes"), info.get("mtime_ns"),
-                     d.extractor_version, d.status, d.error, now, False])
+                     d.extractor_version, d.status, d.error, now, d.retryable])
             for path in removed_paths:
                 if prune:
                     con.execute("DELETE FROM manifest WHERE source_path = ?", [path])

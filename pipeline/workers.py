@@ -88,17 +88,19 @@ class ExtractionWorker:
                 self.stop()
                 return failed_extraction(Path(path), "failed",
                                          f"timed out after {timeout:.0f} s; the file may be malformed or very large. "
-                                         "Raise --timeout or check the file; it is retried on the next run.")
+                                         "Raise --timeout or check the file; it is retried on the next run.",
+                                         retryable=True)
             tag, payload = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             code = self.process.exitcode if self.process is not None else None
             self.stop()
             return failed_extraction(Path(path), "failed",
                                      f"the extraction worker crashed (exit code {code}) on this file; "
-                                     "it is retried on the next run. Report the file if it keeps failing.")
+                                     "it is retried on the next run. Report the file if it keeps failing.",
+                                     retryable=True)
         if tag == "ok":
             return payload
-        return failed_extraction(Path(path), "failed", f"extraction failed: {payload}")
+        return failed_extraction(Path(path), "failed", f"extraction failed: {payload}", retryable=True)
 
 
 class WorkerPool:
