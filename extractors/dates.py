@@ -132,8 +132,9 @@ def _grammar() -> _Grammar:
     v = vocab()
     month = rf"(?:{_alt(v['months'])})\b\.?"
     full_month = rf"(?:{_alt(v['full_month_names'])})\b"
-    year4 = r"(?<![\d.,/])(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
+    year4 = r"(?<![\d.,/])(?<!\d-)(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
     yy = r"['’‘`´]\d{2}(?![\d'’])"
+    year4_after_sep = r"(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
     relyear = rf"(?:{_alt(v['relative_years'])})\b"
     yearspec = rf"(?:{year4}|{yy}|{relyear})"
     parts = _alt(v["parts"])
@@ -156,13 +157,13 @@ def _grammar() -> _Grammar:
         ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
                    rf"(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
         ("quarter", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
-                    rf"(?:\s*(?:van\s+|-\s*)?(?P<year>{yearspec}))?"),
+                    rf"(?:\s*(?:van\s+|-\s*)?(?P<year>{year4_after_sep}|{yy}|{relyear}))?"),
         ("quarter_iso", rf"(?<![\d])(?P<year>\d{{4}})-?Q(?P<q>[1-4])\b"),
         ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
                  rf"\s*(?:van\s+)?(?:het\s+jaar\s+)?(?P<year>{yearspec})"),
         ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:van\s+)?(?P<year>{year4}|{yy}))?"),
         ("year_range", rf"(?:van\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
-        ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})"),
+        ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
         ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
     ]
     compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
@@ -332,7 +333,8 @@ def _resolve_yearless(kind: str, anchor: Optional[dt.date], qual: Optional[str] 
     y = anchor.year
     p = _period(kind, y, **kw)
     if qual == "next":
-        if p.end < anchor:
+        # "komend voorjaar" in May is next year's: this one is past its middle
+        if (p.rep or p.end) < anchor:
             y += 1
     elif qual == "last":
         if p.end >= anchor:
@@ -391,10 +393,11 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
             if gd.get("year"):
                 year, year_inferred, relative = _parse_year(gd["year"], anchor)
             else:
-                before = text[max(0, m.start() - 12):m.start()].lower()
+                before = text[max(0, m.start() - 16):m.start()].lower()
                 # a bare season noun ("de zomer is druk") is only a date after a preposition
                 # + article ("in het najaar") or with a qualifier ("komend najaar").
-                if qual is None and not part and not re.search(r"\b(?:in|na|voor|vóór|rond|tot|tegen|vanaf|per|het|de)\s+$", before):
+                if qual is None and not part and not re.search(
+                        r"(?<!\w)(?:in|na|voor|vóór|rond|tot|tegen|vanaf|per|tijdens|gedurende|deze|dit)\s+(?:het\s+|de\s+)?$", before):
                     return None
                 year, prd = _resolve_yearless("season", anchor, qual, spec=spec)
                 year_inferred = True

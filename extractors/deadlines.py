@@ -45,7 +45,7 @@ def _validate(data) -> None:
     require(isinstance(data, dict), "top level must be a mapping")
     for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
-                "planning_entry_separators"):
+                "planning_entry_separators", "before_voor_words"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -73,6 +73,7 @@ def _cues() -> dict:
         "participle": re.compile(r"(?<![\w])ge\w{2,}(?:d|t|en)(?![\w])", re.I),
         "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
         "separators": tuple(data["planning_entry_separators"]),
+        "before_voor": {x.lower() for x in data["before_voor_words"]},
     }
 
 
@@ -123,9 +124,23 @@ def _relation_cue(expr: DateExpression) -> Optional[str]:
     return None
 
 
+def _voor_means_before(expr: DateExpression, text: str) -> bool:
+    """ "moet voor 2025 gereed zijn" (before) vs "het plan voor 2024 is vastgesteld" (for):
+    before when a verb/adverb precedes "voor" and a completion word follows the year."""
+    c = _cues()
+    start = expr.relation_start if expr.relation_start is not None else expr.char_start
+    prev = re.findall(r"[\w'’]+", text[max(0, start - 40):start])
+    after = text[expr.char_end:expr.char_end + 80].split(".")[0]
+    return bool(prev) and prev[-1].lower() in c["before_voor"] and bool(c["completion"].search(after))
+
+
 def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
-          spacy_sent=None) -> tuple[bool, Optional[str], str]:
-    """(is_deadline, cue, reason) for one expression in page text `text`."""
+          spacy_sent=None, reference_day: Optional[dt.date] = None) -> tuple[bool, Optional[str], str]:
+    """(is_deadline, cue, reason) for one expression in page text `text`.
+
+    `reference_day` stands in for a missing doc_date when judging past/future (e.g. the
+    first day of the plan period); it never resolves a year.
+    """
     c = _cues()
     if expr.date is None:
         return False, None, "no year"
@@ -145,13 +160,19 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     due = c["due"].search(sentence)
     strong = c["strong"].search(sentence) or expr.relation == "ON_OR_BEFORE"
     if expr.for_reading:
-        if not c["completion"].search(sentence):
+        if not _voor_means_before(expr, text):
             return False, None, "voor = for"
-        # "vóór 2025 gereed": before the year starts
+        # "moet voor 2025 gereed zijn": before the year starts
         expr.relation, expr.for_reading = "BEFORE", False
         dates_mod._finish(expr)
     start = dt.date.fromisoformat(expr.start) if expr.start else None
     end = dt.date.fromisoformat(expr.end) if expr.end else None
+    rel_cue = _relation_cue(expr)
+    if doc_date and expr.precision == "day" and start == doc_date and not rel_cue and not due \
+            and not expr.relation_text:
+        return False, None, "the document's own date"
+    if doc_date is None and reference_day is not None:
+        doc_date = reference_day  # judge past/future from the plan period, never output
     if doc_date and end and end < doc_date:
         if planning:
             return True, "planning", "planning entry (past)"
@@ -159,12 +180,13 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     contains_doc_date = doc_date is not None and start is not None and start <= doc_date
     if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
         return False, None, "past tense"
-    rel_cue = _relation_cue(expr)
     if planning:
         return True, "planning", "planning entry"
     if rel_cue:
         return True, rel_cue, "relation"
     future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
+    if doc_date is None and not due:
+        return False, None, "no date to tell the future from"
     if expr.relation_text and future:
         # a neutral preposition ("in 2014", "op 9 november") with a future date
         return True, due.group(0).lower() if due else expr.relation_text.split()[-1], "preposition + future"
@@ -306,7 +328,7 @@ def _boundaries(text: str) -> list[int]:
         cuts.add(m.end())
     for m in _LIST_START.finditer(text):
         cuts.add(m.start() + 1)
-    for m in re.finditer(r"\n\t", text):
+    for m in re.finditer(r"\n\t(?=\S)", text):
         cuts.add(m.start() + 1)
     for m in _BLANK.finditer(text):
         prev = text[:m.start()].rstrip()
@@ -318,7 +340,7 @@ def _boundaries(text: str) -> list[int]:
     for line in text.split("\n"):
         end = pos + len(line)
         body = line.strip()
-        nxt = text[end + 1:end + 2]
+        nxt = text[end + 1:end + 80].lstrip(" \t")[:1]
         if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()):
             cuts.add(end + 1)
         pos = end + 1
@@ -362,18 +384,20 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
                       structure: Structure, mentions: list[ThemeMention]) -> list[Deadline]:
     out: list[Deadline] = []
     seen: set = set()
+    reference_day = dt.date(period[0], 1, 1) if doc_date is None and period and period[0] else None
     for page in doc.pages:
         text = page.text
         for expr in find_dates(text, doc_date):
             s_start, s_end, sentence = sentence_span(page, expr.full_start, expr.char_end)
             if _is_plan_period(expr, period):
                 continue
-            ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start))
+            ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start),
+                                     reference_day=reference_day)
             if not ok:
                 continue
             # A PDF with a second text layer repeats every sentence: one deadline per (date, wording).
-            local = _local_context(sentence, expr.text)
-            keys = {(expr.date, expr.precision, _flat(sentence)), (expr.date, expr.precision, local)}
+            keys = {(expr.date, expr.precision, _flat(sentence))}
+            keys |= {(expr.date, expr.precision, side) for side in _local_context(sentence, expr.text)}
             if keys & seen:
                 continue
             seen |= keys
@@ -402,9 +426,12 @@ def _flat(s: str) -> str:
     return re.sub(r"[\W_]+", "", s.casefold())
 
 
-def _local_context(sentence: str, expr_text: str) -> str:
+def _local_context(sentence: str, expr_text: str) -> set[str]:
+    """The wording on each side of the expression (when there is enough of it to be telling):
+    two renderings of one sentence may be cut differently on one side, never on both."""
     flat, s = _flat(expr_text), _flat(sentence)
     i = s.find(flat)
     if i < 0:
-        return s[:60]
-    return s[max(0, i - 30):i + len(flat) + 30]
+        return set()
+    left, right = s[max(0, i - 30):i], s[i + len(flat):i + len(flat) + 30]
+    return {x for x in ("<" + left + flat if len(left) >= 12 else "", flat + right + ">" if len(right) >= 12 else "") if x}

@@ -73,6 +73,8 @@ def is_date_line(line: str) -> bool:
     p = _patterns()
     if p["label"].match(line):
         return True
+    if len(line.strip()) < 60 and p["place_date"].match(line) and re.search(r"\d{4}\s*$", line):
+        return True  # "Den Haag, 3 mei 2023"
     return bool(p["version"].search(line)) and any(e.precision == "day" for e in find_dates(line))
 
 
