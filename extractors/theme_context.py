@@ -1,26 +1,410 @@
-"""Document-level theme summary: which themes the issuer sets as priorities (first version)."""
+"""Document-level theme summary: which themes the document's issuer sets as priorities.
+
+A theme is prioritised when a mention of it stands in a priority context of the issuer:
+- a heading that is itself a priority cue ("3.2 Prioriteit geweld", "Thema 1: Ondermijning");
+- an item of a list whose lead-in (or heading) announces the issuer's priorities/themes
+  ("stelt de volgende thema's voor:"), including the item's continuation lines;
+- a sentence that lists themes right after a priority cue ("drie geprioriteerde thema's,
+  namelijk 'x', 'y' en 'z'"), unless the cue introduces examples ("thema's als ...");
+- the section of a prioritised theme (under its heading) when the mention is a sub-theme:
+  a vocabulary descendant, in a sentence with a sub-theme cue ("hieronder vallen"), in an
+  enumeration of themes, or an item of a list there.
+A context that reports another body's priorities ("de prioriteiten van het Openbaar
+Ministerie", "landelijke prioriteiten") or says the theme is not chosen ("wordt nader
+verkend") does not prioritise. All cue words live in vocab/themes_context.yaml.
+
+Priority items from the structure helper (`priorities`) are used as well: adopted items
+prioritise the themes they name; reported ones veto the mentions inside them.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
 
 from extractors.document import Document
 from extractors.records import PriorityItem, Theme, ThemeMention
 from extractors.structure import Structure
-from extractors.theme_vocab import load_vocab
+from extractors.theme_vocab import ThemeVocab, load_vocab
+
+_SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'‘\"“])")
+_NUM_RE = re.compile(r"^\s*\(?(\d{1,2})[.):]")
+_QUOTES = "'‘’\"“”"
+
+
+@dataclass
+class Line:
+    page: int
+    start: int
+    end: int
+    text: str
+    kind: str  # blank, heading, item, text
+    level: int = 99
+    number: Optional[int] = None
+    cont_end: int = -1  # end of the item including its continuation lines
+
+    @property
+    def item_end(self) -> int:
+        return self.cont_end if self.cont_end >= 0 else self.end
+
+
+@dataclass
+class Verdict:
+    adopted: bool
+    evidence: str
+    rank: Optional[int] = None
+    page: int = 0
+    kind: str = ""
+
+
+# ----------------------------------------------------------------------------- cues
+
+def _any(vocab: ThemeVocab, key: str, text: str) -> bool:
+    return any(p.search(text) for p in vocab.cue_res[key])
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENT_SPLIT_RE.split(" ".join(text.split())) if s.strip()]
+
+
+def _judge(vocab: ThemeVocab, text: str) -> Optional[str]:
+    """reported / rejected / other / adopted / None for one sentence or line."""
+    if _any(vocab, "reported_cues", text):
+        return "reported"
+    if _any(vocab, "rejection_cues", text):
+        return "rejected"
+    if not _any(vocab, "priority_cues", text):
+        return None
+    if _any(vocab, "non_priority_cues", text):
+        return "other"
+    return "adopted"
+
+
+def _judge_nearest(vocab: ThemeVocab, texts: list[str]) -> Optional[str]:
+    """The verdict of the sentence closest to the list: texts are nearest-first blocks."""
+    for block in texts:
+        for sent in reversed(_sentences(block)):
+            v = _judge(vocab, sent)
+            if v is not None:
+                return v
+    return None
+
+
+# ----------------------------------------------------------------------------- lines
+
+def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
+    shapes = vocab.context.get("line_shapes") or {}
+    prose_end = set(shapes.get("prose_line_endings") or [])
+    max_words = int(shapes.get("max_heading_words", 12))
+    out: list[Line] = []
+    for page in doc.pages:
+        pos = 0
+        prev_kind = "blank"
+        prev_text = ""
+        for raw in page.text.split("\n"):
+            start, end = pos, pos + len(raw)
+            pos = end + 1
+            text = raw.strip()
+            if not text:
+                out.append(Line(page.number, start, end, "", "blank"))
+                prev_kind, prev_text = "blank", ""
+                continue
+            kind, level = "text", 99
+            if any(p.search(raw) for p in vocab.cue_res["heading"]):
+                kind = "heading"
+                md = re.match(r"\s*(#{1,6})\s", raw)
+                num = re.match(r"\s*(\d{1,2}(?:\.\d{1,2})+)", raw)
+                if md:
+                    level = len(md.group(1))
+                elif num:
+                    level = num.group(1).strip(".").count(".") + 1
+                else:
+                    level = 3
+            elif any(p.search(raw) for p in vocab.cue_res["item"]):
+                kind = "item"
+            else:
+                words = text.split()
+                last = re.sub(r"\W+$", "", words[-1]).lower() if words else ""
+                if (len(words) <= max_words and (text[0].isupper() or text[0].isdigit())
+                        and text[-1] not in ".,;" and last not in prose_end
+                        and (prev_kind in ("blank", "heading") or prev_text[-1:] in ".:;!?")):
+                    kind = "heading"
+            m = _NUM_RE.match(raw)
+            line = Line(page.number, start, end, text, kind, level, int(m.group(1)) if m else None)
+            out.append(line)
+            prev_kind, prev_text = kind, text
+    # continuation lines of items: following prose lines up to a blank line; a lower-case
+    # line after one blank line still continues (a PDF line break inside an item)
+    for i, line in enumerate(out):
+        if line.kind != "item":
+            continue
+        j, end, blanks = i + 1, line.end, 0
+        while j < len(out) and out[j].page == line.page:
+            nxt = out[j]
+            if nxt.kind == "blank":
+                blanks += 1
+                if blanks > 1:
+                    break
+                j += 1
+                continue
+            if nxt.kind == "text" and (blanks == 0 or nxt.text[:1].islower()):
+                end, blanks = nxt.end, 0
+                j += 1
+                continue
+            break
+        line.cont_end = end
+    return out
+
+
+def _lead_in(lines: list[Line], first_item: int) -> tuple[list[str], Optional[Line]]:
+    """Texts before a list, nearest first: its lead-in paragraph, then the heading above."""
+    i = first_item - 1
+    while i >= 0 and lines[i].kind == "blank":
+        i -= 1
+    para: list[str] = []
+    heading = None
+    while i >= 0:
+        ln = lines[i]
+        if ln.kind == "heading":
+            heading = ln
+            break
+        if ln.kind == "blank":
+            if para:
+                # look past the paragraph for the heading that governs it
+                k = i
+                while k >= 0 and lines[k].kind == "blank":
+                    k -= 1
+                if k >= 0 and lines[k].kind == "heading":
+                    heading = lines[k]
+                break
+        elif ln.kind == "text":
+            para.insert(0, ln.text)
+        elif ln.kind == "item" and not para:
+            pass  # a sibling list above; keep looking for the shared lead-in
+        else:
+            break
+        i -= 1
+    texts = [" ".join(para)] if para else []
+    if heading is not None:
+        texts.append(heading.text)
+    return texts, heading
+
+
+# ----------------------------------------------------------------------------- summary
+
+@dataclass
+class _Ctx:
+    verdicts: dict[int, Verdict] = field(default_factory=dict)  # mention index -> verdict
+    vetoed: set[int] = field(default_factory=set)
 
 
 def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Structure,
                      priorities: list[PriorityItem]) -> list[Theme]:
     vocab = load_vocab()
-    by_theme: dict[str, list[ThemeMention]] = {}
-    for m in mentions:
-        by_theme.setdefault(m.theme_id, []).append(m)
-    adopted = {p.theme_id: p for p in priorities if p.theme_id and p.adopted}
+    lines = _classify_lines(doc, vocab)
+    ctx = _Ctx()
+    by_page: dict[int, list[int]] = {}
+    for idx, m in enumerate(mentions):
+        by_page.setdefault(m.page, []).append(idx)
+
+    def in_span(page: int, a: int, b: int) -> list[int]:
+        return [i for i in by_page.get(page, []) if a <= mentions[i].char_start and mentions[i].char_end <= b]
+
+    def adopt(i: int, evidence: str, page: int, rank: Optional[int] = None, kind: str = "") -> None:
+        if i in ctx.vetoed:
+            return
+        old = ctx.verdicts.get(i)
+        if old is None or (rank is not None and old.rank is None):
+            ctx.verdicts[i] = Verdict(True, evidence, rank, page, kind)
+
+    # 1. lists: items under a lead-in that announces the issuer's priorities
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "item":
+            i += 1
+            continue
+        first = i
+        block = [i]
+        j = i + 1
+        while j < len(lines):
+            if lines[j].kind == "item":
+                block.append(j)
+            elif lines[j].kind == "blank" or (lines[j].kind == "text" and lines[j].start < lines[block[-1]].item_end
+                                               and lines[j].page == lines[block[-1]].page):
+                pass
+            else:
+                break
+            j += 1
+        texts, heading = _lead_in(lines, first)
+        verdict = _judge_nearest(vocab, texts)
+        ranked = any(_any(vocab, "ranking_cues", t) for t in texts)
+        for b in block:
+            ln = lines[b]
+            idxs = in_span(ln.page, ln.start, ln.item_end)
+            if verdict in ("reported", "rejected", "other"):
+                ctx.vetoed.update(idxs)
+                continue
+            own = _judge(vocab, ln.text)
+            if verdict == "adopted" or own == "adopted":
+                if own in ("reported", "rejected"):
+                    ctx.vetoed.update(idxs)
+                    continue
+                rank = ln.number if ranked and ln.number is not None else None
+                first_theme = None
+                for k in idxs:
+                    first_theme = first_theme or mentions[k].theme_id
+                    adopt(k, ln.text, ln.page, rank if mentions[k].theme_id == first_theme else None, "item")
+        i = j
+
+    # 2. headings that are priority cues themselves
+    headings = [k for k, ln in enumerate(lines) if ln.kind == "heading"]
+    for k in headings:
+        ln = lines[k]
+        v = _judge(vocab, ln.text)
+        idxs = in_span(ln.page, ln.start, ln.end)
+        if not idxs:
+            continue
+        if v in ("reported", "rejected"):
+            ctx.vetoed.update(idxs)
+            continue
+        if v != "adopted":
+            continue
+        if _any(vocab, "rejection_cues", _section_intro(lines, k)):
+            ctx.vetoed.update(idxs)
+            continue
+        for x in idxs:
+            adopt(x, ln.text, ln.page, None, "heading")
+
+    # 3. sentences that list themes right after a priority cue
+    _inline(doc, vocab, mentions, by_page, adopt, ctx)
+
+    # 4. priority items from the structure helper
+    for item in priorities or []:
+        idxs = in_span(item.page, item.char_start, item.char_end) if item.char_end > item.char_start else []
+        if not item.adopted:
+            ctx.vetoed.update(idxs)
+            for x in idxs:
+                ctx.verdicts.pop(x, None)
+            continue
+        if not idxs and item.theme_id:
+            continue
+        for x in idxs:
+            adopt(x, item.item_text, item.page, item.rank if item.ranked and mentions[x].theme_id == item.theme_id else None, "priority")
+
+    prioritized = {mentions[i].theme_id for i, v in ctx.verdicts.items() if v.adopted}
+
+    # 5. sections of prioritised themes: their sub-themes
+    for n, k in enumerate(headings):
+        ln = lines[k]
+        idxs = in_span(ln.page, ln.start, ln.end)
+        owners = [mentions[x].theme_id for x in idxs]
+        if not owners or owners[0] not in prioritized:
+            continue
+        if _judge(vocab, ln.text) in ("reported", "rejected") or any(x in ctx.vetoed for x in idxs):
+            continue
+        owner = owners[0]
+        end_line = len(lines)
+        for k2 in headings[n + 1:]:
+            if ln.level == 99 or lines[k2].level <= ln.level:
+                end_line = k2
+                break
+        section = [x for x in range(k + 1, end_line)]
+        if not section:
+            continue
+        sec_mentions = []
+        for li in section:
+            l2 = lines[li]
+            if l2.kind == "blank":
+                continue
+            sec_mentions.extend((li, x) for x in in_span(l2.page, l2.start, l2.end))
+        for li, x in sec_mentions:
+            m = mentions[x]
+            if x in ctx.vetoed or m.theme_id == owner or x in ctx.verdicts:
+                continue
+            if _is_subtheme(vocab, m, owner, lines[li], mentions, by_page):
+                adopt(x, ln.text, ln.page, None, "section")
+
+    return _rows(doc, vocab, mentions, ctx)
+
+
+def _section_intro(lines: list[Line], k: int, max_chars: int = 700) -> str:
+    parts, size = [], 0
+    for ln in lines[k + 1:]:
+        if ln.kind == "heading" and parts:
+            break
+        if ln.text:
+            parts.append(ln.text)
+            size += len(ln.text)
+            if size > max_chars:
+                break
+    return " ".join(parts)
+
+
+def _is_subtheme(vocab: ThemeVocab, m: ThemeMention, owner: str, line: Line,
+                 mentions: list[ThemeMention], by_page: dict[int, list[int]]) -> bool:
+    if vocab.is_descendant(m.theme_id, owner):
+        return True
+    sent = m.sentence
+    if _any(vocab, "subtheme_cues", sent):
+        return True
+    same_sentence = {mentions[i].theme_id for i in by_page.get(m.page, []) if mentions[i].sentence == sent}
+    if len(same_sentence) >= 3:
+        return True
+    return line.kind == "item"
+
+
+def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, adopt, ctx: _Ctx) -> None:
+    intro_res = vocab.cue_res["list_introducers"]
+    example_res = vocab.cue_res["example_cues"]
+    for page in doc.pages:
+        idxs = by_page.get(page.number, [])
+        if not idxs:
+            continue
+        for s, e, _sent in page.sentences():
+            inside = [i for i in idxs if s <= mentions[i].char_start < e]
+            if not inside:
+                continue
+            text = page.text[s:e]
+            if _judge(vocab, " ".join(text.split())) != "adopted":
+                continue
+            cue_ends = [m.end() + s for p in vocab.cue_res["priority_cues"] for m in p.finditer(text)]
+            if not cue_ends:
+                continue
+            cue_end = min(cue_ends)
+            after = [i for i in inside if mentions[i].char_start >= cue_end]
+            if not after:
+                continue
+            first = min(after, key=lambda i: mentions[i].char_start)
+            between = page.text[cue_end:mentions[first].char_start]
+            if any(p.search(between) for p in example_res):
+                continue
+            quoted = [i for i in after if page.text[max(0, mentions[i].char_start - 1):mentions[i].char_start] in _QUOTES
+                      and mentions[i].char_start > 0]
+            introduced = any(p.search(between) for p in intro_res)
+            themes_after = {mentions[i].theme_id for i in after}
+            if not (introduced or quoted or len(themes_after) >= 2):
+                continue
+            if len(between) > 120:  # the cue is too far from the themes to govern them
+                continue
+            for i in after:
+                adopt(i, " ".join(text.split()), page.number, None, "sentence")
+
+
+def _rows(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], ctx: _Ctx) -> list[Theme]:
+    by_theme: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_theme.setdefault(m.theme_id, []).append(i)
     rows = []
-    for tid, ms in by_theme.items():
+    for tid, idxs in by_theme.items():
         td = vocab.themes[tid]
-        item = adopted.get(tid)
-        rows.append(Theme(doc_id=doc.doc_id, theme_id=tid, theme_label=td.label, parent_theme_id=td.parent,
-                          vng_field=td.field, prioritized=item is not None,
-                          rank=item.rank if item is not None and item.ranked else None,
-                          mentions=len(ms), first_page=min(m.page for m in ms),
-                          evidence=item.item_text if item is not None else None))
+        verdicts = [ctx.verdicts[i] for i in idxs if i in ctx.verdicts and ctx.verdicts[i].adopted]
+        ranks = [v.rank for v in verdicts if v.rank is not None]
+        evidence = verdicts[0].evidence if verdicts else None
+        rows.append(Theme(
+            doc_id=doc.doc_id, theme_id=tid, theme_label=td.label, parent_theme_id=td.parent,
+            vng_field=td.field, prioritized=bool(verdicts), rank=min(ranks) if ranks else None,
+            mentions=len(idxs), first_page=min(mentions[i].page for i in idxs),
+            evidence=evidence[:300] if evidence else None,
+        ))
+    rows.sort(key=lambda r: (not r.prioritized, r.rank if r.rank is not None else 999, r.first_page, r.theme_id))
     return rows
