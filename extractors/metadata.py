@@ -28,7 +28,8 @@ def _vocab() -> dict:
     def validate(data):
         require(isinstance(data, dict), "expected a mapping")
         for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
-                    "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re"):
+                    "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re",
+                    "issuer_signature_re"):
             require(key in data, f"missing key {key!r}")
         types = set(data["doc_types"])
         for key in ("form_words", "title_words", "body_words"):
@@ -53,6 +54,9 @@ def _vocab() -> dict:
     out["memo_rx"] = [re.compile(p, re.IGNORECASE) for p in data["memo_header"]["fields"]]
     out["issuer_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_patterns_re"]]
     out["stop_rx"] = [re.compile(p, re.IGNORECASE) for p in data["signature_stop_re"]]
+    out["body_signature_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_signature_re"]]
+    out["form_word_rx"] = {t: re.compile(r"\b(?:" + "|".join(w) + r")\b", re.IGNORECASE)
+                           for t, w in data["form_words"].items()}
     labels = "|".join(re.escape(f) for f in data["title_fields"])
     out["title_field_rx"] = re.compile(rf"^(?:{labels})\s*(?::|\t|\s)\s*(?P<value>\S.*)$", re.IGNORECASE)
     labels = "|".join(re.escape(f) for f in data["issuer_fields"])
@@ -87,6 +91,8 @@ def extract_title(doc: Document, structure: Structure) -> Optional[str]:
             break
         if _GENERIC_HEADINGS.match(h.text) or any(rx.match(h.text) for rx in v["form_line_rx"].values()):
             continue
+        if h.raw.rstrip().endswith(":") or re.match(r"^(?:gemeente|provincie)\s+\S+$", h.text, re.IGNORECASE):
+            continue  # a field label or the letterhead, not the title
         if len(h.text.split()) >= 2:
             return h.text
     return None
@@ -121,6 +127,12 @@ def classify(doc: Document, title: Optional[str]) -> str:
         for t, rx in v["form_rx"].items():
             if rx.match(title):
                 return t
+    # ... or inside a short line at the very top ("Gemeente Haarlem Memo", OCR'd letterheads)
+    for line in head[:6]:
+        if len(line.split()) <= 4:
+            for t, rx in v["form_word_rx"].items():
+                if rx.search(line):
+                    return t
     # 2. a letter: salutation and closing formula
     lines = [l.strip() for p in doc.pages for l in p.text.split("\n") if l.strip()]
     if any(rx.match(l) for l in lines for rx in v["salutation_rx"]) and \
@@ -161,6 +173,12 @@ def extract_issuer(doc: Document) -> Optional[str]:
     signature = _signature(doc)
     if signature:
         return signature
+    lines = [l.strip() for p in doc.pages for l in p.text.split("\n") if l.strip()]
+    for line in reversed(lines[-60:]):
+        for rx in v["body_signature_rx"]:
+            m = rx.match(line)
+            if m:
+                return collapse(m.group("issuer"))
     text = doc.text
     for rx in v["issuer_rx"]:
         m = rx.search(collapse(text[:REGION_SCAN_CHARS]))
@@ -199,7 +217,7 @@ def _list_of_municipalities(text: str) -> Optional[str]:
     best = None
     run = []
     for s, e in spans:
-        if run and re.fullmatch(r"\s*(?:,|en|&|,\s*en)\s*", text[run[-1][1]:s]):
+        if run and re.fullmatch(r"\s*(?:,|en|&|,\s*en|[–—/-])\s*", text[run[-1][1]:s]):
             run.append((s, e))
         else:
             run = [(s, e)]
@@ -215,6 +233,11 @@ def extract_region(doc: Document, title: Optional[str]) -> Optional[str]:
         listed = _list_of_municipalities(title)
         if listed:
             return listed
+    for line in _head_lines(doc, 6):
+        listed = _list_of_municipalities(line)
+        if listed:
+            return listed
+    if title:
         places = gazetteer.find_places(title)
         supra = [p for p in places if p.kind != "municipality"]
         if supra or places:
@@ -253,7 +276,7 @@ def resolve_region(region: Optional[str]) -> dict:
     vr = gazetteer.resolve_safety_region(region)
     if vr:
         return gazetteer.describe(gazetteer.municipalities_of("safety_region", vr))
-    names = [n for n in re.split(r"\s*(?:,|\ben\b|&|/)\s*", region) if n.strip()]
+    names = [n for n in re.split(r"\s*(?:,|\ben\b|&|/|\s[–—-]\s)\s*", region) if n.strip()]
     found = [gazetteer.resolve_municipality(n) for n in names]
     found = [m for m in found if m is not None]
     if found:

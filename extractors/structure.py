@@ -100,7 +100,7 @@ def vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("heading_keywords", "priority_heading_keywords", "list_cues_re", "non_priority_cues_re",
                     "ranking_cues_re", "reported_cues_re", "summary_headings_re", "weak_lead_in_re",
-                    "continuation_words", "sentence_starters", "bullets", "field_labels"):
+                    "continuation_words", "sentence_starters", "bullets", "field_labels", "tables"):
             require(key in data, f"missing key {key!r}")
         for key in [k for k in data if k.endswith("_re")]:
             require(isinstance(data[key], list) and data[key], f"{key} must be a non-empty list")
@@ -109,6 +109,9 @@ def vocab() -> dict:
                     re.compile(pattern)
                 except re.error as exc:
                     raise AssertionError(f"{key}: bad pattern {pattern!r}: {exc}")
+        tables = data["tables"]
+        require(isinstance(tables, dict) and {"marks", "empty_cells", "total_labels", "min_municipality_rows"} <= set(tables),
+                "tables needs marks, empty_cells, total_labels and min_municipality_rows")
         hk = data["heading_keywords"]
         require(isinstance(hk, dict) and set(hk) == {"level1", "level2"}, "heading_keywords needs level1 and level2")
 
@@ -270,7 +273,7 @@ def _numeric_tail(text: str) -> int:
     return n
 
 
-def _heading_from_line(i: int, lines: list[_Line], numbered_nearby) -> Optional[Heading]:
+def _heading_from_line(i: int, lines: list[_Line], numbered_nearby, heading_lines: set = frozenset()) -> Optional[Heading]:
     line = lines[i]
     t = line.text
     if not t or len(t) > 160:
@@ -350,7 +353,9 @@ def _heading_from_line(i: int, lines: list[_Line], numbered_nearby) -> Optional[
             and not (t.endswith(":") and len(words) > 4)
             and _numeric_tail(t) < max(1, len(words) // 2)
             and sum(c.isdigit() for c in t) <= len(t) * 0.3):
-        if prev is None or not prev_adjacent or prev.text.rstrip()[-1:] in ".!?:;" or _is_heading_shape(prev.text):
+        prev_is_heading = prev_adjacent and (i - 1) in heading_lines
+        if (prev is None or not prev_adjacent or prev.text.rstrip()[-1:] in ".!?:;" or _is_heading_shape(prev.text)
+                or prev_is_heading):
             return make(t, 4, "plain")
     return None
 
@@ -403,7 +408,7 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
     headings: list[Heading] = []
     heading_at_line: dict[int, Heading] = {}
     for i in range(len(lines)):
-        h = _heading_from_line(i, lines, numbered_nearby)
+        h = _heading_from_line(i, lines, numbered_nearby, heading_at_line.keys())
         if h:
             headings.append(h)
             heading_at_line[i] = h
