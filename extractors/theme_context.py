@@ -73,20 +73,25 @@ def _judge(vocab: ThemeVocab, text: str) -> Optional[str]:
         return "reported"
     if _any(vocab, "rejection_cues", text):
         return "rejected"
-    if not _any(vocab, "priority_cues", text):
-        return None
     if _any(vocab, "non_priority_cues", text):
         return "other"
+    if not _any(vocab, "priority_cues", text):
+        return None
     return "adopted"
 
 
 def _judge_nearest(vocab: ThemeVocab, texts: list[str]) -> Optional[str]:
     """The verdict of the sentence closest to the list: texts are nearest-first blocks."""
-    for block in texts:
-        for sent in reversed(_sentences(block)):
+    for bi, block in enumerate(texts):
+        sents = _sentences(block)
+        for si, sent in enumerate(reversed(sents)):
             v = _judge(vocab, sent)
             if v is not None:
                 return v
+            if si == 0 and bi == 0 and sent.rstrip().endswith(":") and len(sent.split()) >= 5:
+                # a lead-in sentence of its own ("... zet in op:") that names no priority
+                # decides alone; earlier sentences are about something else
+                return None
     return None
 
 
@@ -118,6 +123,8 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                     level = len(md.group(1))
                 elif num:
                     level = num.group(1).strip(".").count(".") + 1
+                elif re.match(r"\s*(?:hoofdstuk|bijlage|deel)\b", raw, re.IGNORECASE):
+                    level = 1
                 else:
                     level = 3
             elif any(p.search(raw) for p in vocab.cue_res["item"]):
@@ -237,6 +244,8 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             j += 1
         texts, heading = _lead_in(lines, first)
         verdict = _judge_nearest(vocab, texts)
+        if verdict == "adopted" and _enclosing_reported(vocab, lines, first):
+            verdict = "reported"
         ranked = any(_any(vocab, "ranking_cues", t) for t in texts)
         for b in block:
             ln = lines[b]
@@ -321,10 +330,26 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             m = mentions[x]
             if x in ctx.vetoed or m.theme_id == owner or x in ctx.verdicts:
                 continue
-            if _is_subtheme(vocab, m, owner, lines[li], mentions, by_page):
+            if _is_subtheme(vocab, m, owner, lines[li], mentions, by_page, doc.page(m.page).text):
                 adopt(x, ln.text, ln.page, None, "section")
 
     return _rows(doc, vocab, mentions, ctx)
+
+
+def _enclosing_reported(vocab: ThemeVocab, lines: list[Line], k: int, max_lines: int = 150) -> bool:
+    """Whether a heading above line k, up to the enclosing top-level one, reports another
+    body's priorities (a list under "Bijlage 2: Landelijke prioriteiten" stays reported,
+    whatever its table header says)."""
+    level = 99
+    for ln in reversed(lines[max(0, k - max_lines):k]):
+        if ln.kind != "heading" or ln.level >= level and level != 99:
+            continue
+        if _judge(vocab, ln.text) == "reported":
+            return True
+        level = ln.level
+        if level <= 1:
+            break
+    return False
 
 
 def _section_intro(lines: list[Line], k: int, max_chars: int = 700) -> str:
@@ -341,16 +366,37 @@ def _section_intro(lines: list[Line], k: int, max_chars: int = 700) -> str:
 
 
 def _is_subtheme(vocab: ThemeVocab, m: ThemeMention, owner: str, line: Line,
-                 mentions: list[ThemeMention], by_page: dict[int, list[int]]) -> bool:
+                 mentions: list[ThemeMention], by_page: dict[int, list[int]], page_text: str) -> bool:
     if vocab.is_descendant(m.theme_id, owner):
         return True
     sent = m.sentence
     if _any(vocab, "subtheme_cues", sent):
         return True
-    same_sentence = {mentions[i].theme_id for i in by_page.get(m.page, []) if mentions[i].sentence == sent}
-    if len(same_sentence) >= 3:
+    if _enumerated(vocab, m, [mentions[i] for i in by_page.get(m.page, []) if mentions[i].sentence == sent],
+                   page_text):
         return True
-    return line.kind == "item"
+    # a short list item under the theme's heading is a sub-theme label, a long one a measure
+    return line.kind == "item" and len(line.text.split()) <= 8
+
+
+_SEP_RE = re.compile(r"^[\s,;/&()\-–]*(?:(?:en|of|en/of|incl\.?|inclusief|waaronder)[\s,;/&()]*)?$", re.IGNORECASE)
+
+
+def _enumerated(vocab: ThemeVocab, m: ThemeMention, same: list[ThemeMention], page_text: str) -> bool:
+    """m is one of >= 3 themes listed with only commas/"en"/"of" between them."""
+    if _any(vocab, "example_enumeration_cues", m.sentence):
+        return False
+    ms = sorted({(x.char_start, x.char_end, x.theme_id) for x in same})
+    runs: list[list[tuple]] = []
+    for x in ms:
+        if runs and x[0] >= runs[-1][-1][1] and _SEP_RE.match(page_text[runs[-1][-1][1]:x[0]]) \
+                and x[0] - runs[-1][-1][1] <= 20:
+            runs[-1].append(x)
+        elif runs and x[0] < runs[-1][-1][1]:
+            runs[-1].append(x)  # overlapping conjuncts of one combined term
+        else:
+            runs.append([x])
+    return any(any(x[0] == m.char_start for x in r) and len({x[2] for x in r}) >= 3 for r in runs)
 
 
 def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, adopt, ctx: _Ctx) -> None:

@@ -189,7 +189,7 @@ def _validate_themes(data) -> None:
 def _validate_context(data) -> None:
     require(isinstance(data, dict), "top level must be a mapping")
     for key in ("priority_cues", "reported_cues", "rejection_cues", "subtheme_cues", "example_cues",
-                "ranking_cues", "list_introducers", "non_priority_cues"):
+                "ranking_cues", "list_introducers", "non_priority_cues", "example_enumeration_cues"):
         vals = data.get(key)
         require(isinstance(vals, list) and vals, f"{key} must be a non-empty list of regexes")
         for v in vals:
@@ -268,7 +268,7 @@ def load_vocab() -> ThemeVocab:
         max_gap=int(ctx.get("max_gap_tokens", 2)),
     )
     for key in ("priority_cues", "reported_cues", "rejection_cues", "subtheme_cues", "example_cues",
-                "ranking_cues", "list_introducers", "non_priority_cues"):
+                "ranking_cues", "list_introducers", "non_priority_cues", "example_enumeration_cues"):
         vocab.cue_res[key] = [re.compile(p, re.IGNORECASE) for p in ctx[key]]
     shapes = ctx.get("line_shapes") or {}
     vocab.cue_res["heading"] = [re.compile(p, re.IGNORECASE) for p in shapes.get("heading") or []]
