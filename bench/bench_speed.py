@@ -1,0 +1,619 @@
+#!/usr/bin/env python3
+"""Speed benchmark: ivp end to end and per stage, against pdfplumber and pypdfium2 alone.
+
+    python bench/corpus.py                           # once: builds bench/corpus/
+    python bench/bench_speed.py                      # everything (about 10-15 min on 2 cores)
+    python bench/bench_speed.py --quick              # 250 pages, no scaling/long/1-worker CLI
+    python bench/bench_speed.py --save-reference     # record the tables' hashes before speed work
+    python bench/bench_speed.py --check-reference    # ... and prove the output did not change after
+
+What it measures, all on the same files of the corpus in one run:
+- pdfplumber `extract_text` alone and pypdfium2 text extraction alone (one process
+  each: what a naive pipeline pays just to read, and the floor for reading);
+- the pure path `extractors.extract.extract_paths` in-process, in batches, with a
+  per-stage breakdown (read, clean, language, nlp, structure, each extractor, write
+  to the store) taken by timing the top-level calls `extract_paths` makes, plus
+  `Extraction.timings` when the extractors report their own;
+- the same pure path sharded over 1 and 2 processes (250/500/1000-page prefixes for
+  scaling) and the long documents one by one (per-document linearity);
+- the CLI `ivp run` end to end (subprocess; peak RSS summed over its process tree),
+  1 and 2 workers, and a check that its tables equal the pure path's;
+- a digest of the sorted table rows, compared with a saved reference run.
+
+Every measured run is a fresh child process so that its peak RSS and its model load
+are its own. Results go to stdout and to bench/out/bench-<time>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"
+REFERENCE = OUT / "reference.json"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+#: columns that may legitimately change without the extraction changing.
+VOLATILE_COLUMNS = {"extractor_version"}
+
+
+# =========================================================================== digests
+
+def _norm_value(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        f = float(value)
+        if f != f:  # NaN from a DataFrame round trip means missing
+            return None
+        return str(int(f)) if f.is_integer() else f"{f:.6f}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10] if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def _norm_row(row: dict) -> str:
+    out = {}
+    for key, value in row.items():
+        if key in VOLATILE_COLUMNS:
+            continue
+        if key == "source_path" and value:
+            value = Path(str(value)).name  # the same file under another folder is the same input
+        out[key] = _norm_value(value)
+    return json.dumps(out, sort_keys=True, ensure_ascii=False)
+
+
+def table_digest(rows_by_table: dict[str, list[dict]]) -> dict:
+    """sha256 of the sorted, normalised rows of each table, and of each document's rows."""
+    tables, per_doc = {}, defaultdict(list)
+    for table, rows in sorted(rows_by_table.items()):
+        normed = sorted(_norm_row(r) for r in rows)
+        tables[table] = {"rows": len(normed), "sha256": hashlib.sha256("\n".join(normed).encode()).hexdigest()}
+        for r, n in zip(rows, (_norm_row(r) for r in rows)):
+            per_doc[str(r.get("doc_id"))].append(f"{table}\t{n}")
+    docs = {d: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest()[:16] for d, v in per_doc.items()}
+    return {"tables": tables, "docs": docs}
+
+
+def compare_digests(ours: dict, ref: dict) -> tuple[bool, list[str]]:
+    notes = []
+    for table in sorted(set(ours["tables"]) | set(ref["tables"])):
+        a, b = ours["tables"].get(table), ref["tables"].get(table)
+        if a != b:
+            notes.append(f"{table}: {b and b['rows']} rows in the reference, {a and a['rows']} now, digests differ")
+    if notes:
+        differing = [d for d in set(ours["docs"]) | set(ref["docs"]) if ours["docs"].get(d) != ref["docs"].get(d)]
+        notes.append(f"{len(differing)} documents differ, e.g. {sorted(differing)[:5]}")
+    return not notes, notes
+
+
+# =========================================================================== children
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+class StageTimer:
+    """Times the top-level calls `extract_paths` makes; nested timed calls count for their caller."""
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+        self.calls = defaultdict(int)
+        self._local = threading.local()
+
+    def wrap(self, name: str, fn):
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            depth = getattr(self._local, "depth", 0)
+            if depth:
+                return fn(*args, **kwargs)
+            self._local.depth = 1
+            t0 = time.perf_counter()
+            try:
+                result = fn(*args, **kwargs)
+                if hasattr(result, "__next__"):  # a generator: time its consumption too
+                    result = list(result)
+                return result
+            finally:
+                self.seconds[name] += time.perf_counter() - t0
+                self.calls[name] += 1
+                self._local.depth = 0
+        return timed
+
+    def install(self) -> None:
+        import types
+
+        import extractors.extract as X
+
+        for attr, value in list(vars(X).items()):
+            if attr.startswith("_"):
+                continue
+            if isinstance(value, types.ModuleType) and value.__name__.startswith("extractors."):
+                short = value.__name__.split(".")[-1]
+                for fname, fn in list(vars(value).items()):
+                    if (callable(fn) and not fname.startswith("_") and isinstance(fn, types.FunctionType)
+                            and fn.__module__ == value.__name__):
+                        setattr(value, fname, self.wrap(f"{short}.{fname}", fn))
+            elif (isinstance(value, types.FunctionType) and value.__module__ != X.__name__
+                  and value.__module__.startswith("extractors.")):
+                setattr(X, attr, self.wrap(f"{value.__module__.split('.')[-1]}.{attr}", value))
+
+
+def child_pure(files: list[str], batch: int, write: bool, digest: bool) -> dict:
+    """The pure path in this process: extract_paths in batches, then the store."""
+    t_start = time.perf_counter()
+    timer = StageTimer()
+    import extractors.extract as X
+
+    timer.install()
+    t_import = time.perf_counter() - t_start
+    t0 = time.perf_counter()
+    X.load_model()  # the wrapper bills the first load to nlp.load_model
+    cpu0 = time.process_time()
+    extractions, own_timings = [], defaultdict(float)
+    per_doc = []
+    for i in range(0, len(files), batch):
+        chunk = [Path(f) for f in files[i:i + batch]]
+        tb = time.perf_counter()
+        got = list(X.extract_paths(chunk))
+        elapsed = time.perf_counter() - tb
+        extractions.extend(got)
+        pages = sum(e.document.pages or 0 for e in got)
+        per_doc.append({"docs": len(got), "pages": pages, "seconds": elapsed})
+        for e in got:
+            for stage, sec in (getattr(e, "timings", None) or {}).items():
+                own_timings[stage] += float(sec)
+    t_extract = time.perf_counter() - t0
+    cpu_extract = time.process_time() - cpu0
+    t_write = 0.0
+    if write:
+        from pipeline.store import Store
+
+        tmp = Path(tempfile.mkdtemp(prefix="ivp-bench-store-"))
+        try:
+            tw = time.perf_counter()
+            with Store(tmp) as store:
+                store.replace_documents(extractions, files={})
+                store.export()
+            t_write = time.perf_counter() - tw
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    statuses = defaultdict(int)
+    for e in extractions:
+        statuses[e.document.status] += 1
+    result = {
+        "docs": len(extractions),
+        "pages": sum(e.document.pages or 0 for e in extractions),
+        "chars": sum(e.document.n_chars or 0 for e in extractions),
+        "statuses": dict(statuses),
+        "import_s": t_import,
+        "extract_s": t_extract,
+        "extract_cpu_s": cpu_extract,
+        "write_s": t_write,
+        "stages": dict(timer.seconds),
+        "calls": dict(timer.calls),
+        "own_timings": dict(own_timings),
+        "batches": per_doc,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    result["rows"] = defaultdict(int)
+    rows_by_table = defaultdict(list)
+    for e in extractions:
+        for table, rows in e.tables().items():
+            result["rows"][table] += len(rows)
+            if digest:
+                rows_by_table[table].extend(rows)
+    if digest:
+        result["digest"] = table_digest(rows_by_table)
+    return result
+
+
+def child_baseline(tool: str, files: list[str]) -> dict:
+    t0 = time.perf_counter()
+    pages = chars = 0
+    if tool == "pdfplumber":
+        import pdfplumber
+
+        t_import = time.perf_counter() - t0
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        for f in files:
+            with pdfplumber.open(f) as pdf:
+                for page in pdf.pages:
+                    chars += len(page.extract_text() or "")
+                    pages += 1
+    elif tool == "pypdfium2":
+        import pypdfium2 as pdfium
+
+        t_import = time.perf_counter() - t0
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        for f in files:
+            pdf = pdfium.PdfDocument(f)
+            try:
+                for i in range(len(pdf)):
+                    page = pdf[i]
+                    tp = page.get_textpage()
+                    chars += len(tp.get_text_range())
+                    tp.close()
+                    page.close()
+                    pages += 1
+            finally:
+                pdf.close()
+    else:
+        raise SystemExit(f"unknown baseline {tool}")
+    return {"tool": tool, "docs": len(files), "pages": pages, "chars": chars, "import_s": t_import,
+            "seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - cpu0, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_main(args) -> int:
+    files = Path(args.files_from).read_text().split("\n")
+    files = [f for f in files if f]
+    if args.child == "pure":
+        result = child_pure(files, args.batch, write=not args.no_write, digest=True)
+    else:
+        result = child_baseline(args.child, files)
+    Path(args.result).write_text(json.dumps(result, default=str))
+    return 0
+
+
+# =========================================================================== parent
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("IVP_SPACY_MODEL", "/work/shared/models/nl_ud_small_fallback")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_child(mode: str, files: list[str], batch: int = 16, no_write: bool = False) -> dict:
+    """One measured child process; its wall time includes interpreter start and imports."""
+    with tempfile.TemporaryDirectory(prefix="ivp-bench-") as tmp:
+        lst, res = Path(tmp) / "files.txt", Path(tmp) / "result.json"
+        lst.write_text("\n".join(files))
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--files-from", str(lst),
+               "--result", str(res), "--batch", str(batch)] + (["--no-write"] if no_write else [])
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, env=_env(), cwd=str(ROOT), capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(f"child {mode} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        result = json.loads(res.read_text())
+    result["wall_s"] = wall
+    return result
+
+
+def run_sharded(files: list[str], procs: int, pages_of: dict[str, int], batch: int) -> dict:
+    """The pure path over `procs` child processes at once, documents dealt by pages (greedy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shards: list[list[str]] = [[] for _ in range(procs)]
+    load = [0] * procs
+    for f in sorted(files, key=lambda f: -pages_of[f]):
+        k = load.index(min(load))
+        shards[k].append(f)
+        load[k] += pages_of[f]
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(procs) as pool:
+        results = list(pool.map(lambda s: run_child("pure", s, batch, no_write=True), [s for s in shards if s]))
+    wall = time.perf_counter() - t0
+    return {"procs": procs, "wall_s": wall, "docs": sum(r["docs"] for r in results),
+            "cpu_s": sum(r["extract_cpu_s"] for r in results),
+            "pages": sum(r["pages"] for r in results),
+            "peak_rss_mb_sum": sum(r["peak_rss_mb"] for r in results),
+            "load_s": max(r["stages"].get("nlp.load_model", 0) + r["import_s"] for r in results),
+            "shards": [{k: r[k] for k in ("docs", "pages", "wall_s", "extract_s", "peak_rss_mb")} for r in results]}
+
+
+def cli_command() -> list[str] | None:
+    exe = Path(sys.executable).parent / "ivp"
+    if exe.exists():
+        probe = subprocess.run([str(exe), "run", "--help"], capture_output=True, text=True, env=_env(), cwd=str(ROOT))
+        if probe.returncode == 0:
+            return [str(exe)]
+    probe = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--help"], capture_output=True, text=True,
+                           env=_env(), cwd=str(ROOT))
+    return [sys.executable, "-m", "pipeline.cli"] if probe.returncode == 0 else None
+
+
+def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
+    """`ivp run FILES --out TMP --workers N`, peak RSS summed over its process tree (psutil, 50 ms)."""
+    import psutil
+
+    out = Path(tempfile.mkdtemp(prefix="ivp-bench-cli-"))
+    argv = cmd + ["run", *files, "--out", str(out), "--workers", str(workers)] + (["--full"] if full else [])
+    env = _env()
+    env.setdefault("PREFECT_HOME", str(OUT / "prefect-home"))
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    watched = psutil.Process(proc.pid)
+    stderr_chunks = []
+    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    stdout = proc.stdout
+    stdout_chunks = []
+    out_reader = threading.Thread(target=lambda: stdout_chunks.append(stdout.read()), daemon=True)
+    out_reader.start()
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [watched] + watched.children(recursive=True):
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    reader.join(5)
+    out_reader.join(5)
+    result = {"workers": workers, "wall_s": wall, "returncode": proc.returncode, "peak_rss_mb_tree": peak / 2**20,
+              "stderr_tail": "".join(stderr_chunks)[-1500:], "stdout_tail": "".join(stdout_chunks)[-1500:]}
+    db = out / "ivp.duckdb"
+    if db.exists():
+        import duckdb
+
+        from extractors.records import TABLE_RECORDS
+
+        con = duckdb.connect(str(db), read_only=True)
+        rows_by_table = {}
+        for table in TABLE_RECORDS:
+            cur = con.execute(f"SELECT * FROM {table}")
+            names = [d[0] for d in cur.description]
+            rows_by_table[table] = [dict(zip(names, r)) for r in cur.fetchall()]
+        con.close()
+        result["digest"] = table_digest(rows_by_table)
+        result["rows"] = {t: len(r) for t, r in rows_by_table.items()}
+        docs = rows_by_table.get("documents", [])
+        result["pages"] = sum(int(d.get("pages") or 0) for d in docs)
+        result["docs"] = len(docs)
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def prefix_by_pages(files: list[dict], budget: int) -> list[dict]:
+    chosen, pages = [], 0
+    for f in files:
+        if pages >= budget:
+            break
+        chosen.append(f)
+        pages += f["pages"]
+    return chosen
+
+
+# --------------------------------------------------------------------------- report
+
+def rate(pages, seconds):
+    return pages / seconds if seconds else float("nan")
+
+
+def print_stages(pure: dict) -> None:
+    stages = dict(pure["stages"])
+    stages["store.write+export"] = pure["write_s"]
+    total = pure["extract_s"] + pure["write_s"]
+    accounted = sum(stages.values())
+    pages = max(1, pure["pages"])
+    print(f"\n  per-stage breakdown, pure path, 1 process ({pure['docs']} docs, {pure['pages']} pages; "
+          f"{total:.1f} s excl. interpreter start/imports {pure['import_s']:.1f} s):")
+    print(f"    {'stage':<42}{'seconds':>9}{'%':>7}{'ms/page':>9}{'calls':>7}")
+    for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:<42}{sec:>9.2f}{100 * sec / total:>7.1f}{1000 * sec / pages:>9.1f}"
+              f"{pure['calls'].get(name, 1 if name.startswith('store') else 0):>7}")
+    print(f"    {'(untimed glue)':<42}{total - accounted:>9.2f}{100 * (total - accounted) / total:>7.1f}")
+    if pure.get("own_timings"):
+        print("    Extraction.timings (reported by the extractors):")
+        for name, sec in sorted(pure["own_timings"].items(), key=lambda kv: -kv[1]):
+            print(f"      {name:<40}{sec:>9.2f}{1000 * sec / pages:>9.1f} ms/page")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=BENCH / "corpus")
+    ap.add_argument("--pages", type=int, default=1000, help="PDF pages in the main run (default 1000)")
+    ap.add_argument("--scaling", default="250,500,1000", help="page budgets for the scaling runs ('' = none)")
+    ap.add_argument("--workers", default="1,2", help="worker counts for the sharded and CLI runs")
+    ap.add_argument("--batch", type=int, default=16, help="documents per extract_paths call")
+    ap.add_argument("--quick", action="store_true", help="250 pages; no scaling, long documents or 1-worker CLI")
+    ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--no-long", action="store_true")
+    ap.add_argument("--full", action="store_true", help="pass --full to `ivp run` (re-extract everything)")
+    ap.add_argument("--save-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
+    ap.add_argument("--check-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--files-from", help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    ap.add_argument("--no-write", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        return child_main(args)
+
+    if args.quick:
+        args.pages, args.scaling, args.no_long = 250, "", True
+    import corpus as corpus_mod
+
+    manifest = corpus_mod.load(args.corpus)
+    by_kind = defaultdict(list)
+    for f in manifest["files"]:
+        f["abs"] = str((args.corpus / f["path"]).resolve())
+        by_kind[f["kind"]].append(f)
+    pages_of = {f["abs"]: f["pages"] for f in manifest["files"]}
+    main_set = prefix_by_pages(by_kind["pdf"], args.pages)
+    pdfs = [f["abs"] for f in main_set]
+    n_pages = sum(f["pages"] for f in main_set)
+    workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    report: dict = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "spacy_model": _env()["IVP_SPACY_MODEL"], "pdf_docs": len(pdfs), "pdf_pages": n_pages}
+    report["loadavg_start"] = os.getloadavg()
+    print(f"ivp speed bench: {len(pdfs)} PDFs, {n_pages} pages; {os.cpu_count()} CPUs; "
+          f"model {report['spacy_model']}; load average {report['loadavg_start'][0]:.1f}")
+    if report["loadavg_start"][0] > 0.5 * (os.cpu_count() or 1):
+        print("  WARNING: the machine is busy; wall-clock rates are pessimistic, compare CPU-s figures")
+
+    # ---- baselines ---------------------------------------------------------
+    if not args.no_baselines:
+        for tool in ("pypdfium2", "pdfplumber"):
+            r = run_child(tool, pdfs)
+            report[tool] = r
+            print(f"  {tool:<11} alone: {r['pages']} pages in {r['seconds']:.1f} s = "
+                  f"{rate(r['pages'], r['seconds']):.1f} pages/s, {rate(r['docs'], r['seconds']):.1f} docs/s "
+                  f"(CPU {r['cpu_s']:.1f} s = {rate(r['pages'], r['cpu_s']):.1f} pages/CPU-s); "
+                  f"peak RSS {r['peak_rss_mb']:.0f} MB")
+
+    # ---- pure path, one process: breakdown and digest ------------------------
+    pure = run_child("pure", pdfs, args.batch)
+    report["pure_1proc"] = pure
+    load_s = pure["import_s"] + pure["stages"].get("nlp.load_model", 0)
+    work_s = pure["extract_s"] + pure["write_s"] - pure["stages"].get("nlp.load_model", 0)
+    print(f"  pure path, 1 process: {pure['pages']} pages, {pure['docs']} docs in {pure['wall_s']:.1f} s wall "
+          f"= {rate(pure['pages'], pure['wall_s']):.1f} pages/s, {rate(pure['docs'], pure['wall_s']):.2f} docs/s "
+          f"(steady state without imports+model load {load_s:.1f} s: {rate(pure['pages'], work_s):.1f} pages/s, "
+          f"{rate(pure['pages'], pure['extract_cpu_s']):.1f} pages/CPU-s); "
+          f"peak RSS {pure['peak_rss_mb']:.0f} MB; statuses {pure['statuses']}")
+    print_stages(pure)
+    print(f"  rows: {dict(pure['rows'])}")
+
+    digest = pure["digest"]
+    if args.save_reference:
+        ref = {"when": report["when"], "files": [Path(p).name for p in pdfs], "digest": digest}
+        Path(args.save_reference).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.save_reference).write_text(json.dumps(ref, indent=1))
+        print(f"  reference saved: {args.save_reference}")
+    if args.check_reference:
+        ref = json.loads(Path(args.check_reference).read_text())
+        if ref["files"] != [Path(p).name for p in pdfs]:
+            print("  REFERENCE CHECK: the reference was made on other files; rerun with the same --pages")
+            report["reference_identical"] = None
+        else:
+            same, notes = compare_digests(digest, ref["digest"])
+            report["reference_identical"] = same
+            print(f"  REFERENCE CHECK ({ref['when']}): {'IDENTICAL' if same else 'DIFFERENT'}")
+            for n in notes:
+                print("    " + n)
+
+    # ---- text files ----------------------------------------------------------
+    txt = [f["abs"] for f in by_kind["txt"]]
+    if txt and not args.quick:
+        r = run_child("pure", txt, args.batch, no_write=True)
+        report["pure_txt"] = r
+        print(f"  text files, 1 process: {r['docs']} docs, {r['chars'] / 1e6:.2f} M chars in {r['extract_s']:.1f} s "
+              f"= {rate(r['docs'], r['extract_s']):.2f} docs/s, {rate(r['chars'] / 1000, r['extract_s']):.0f} k chars/s")
+
+    # ---- workers and scaling (pure path, sharded) ---------------------------
+    report["sharded"] = []
+    budgets = sorted({int(b) for b in args.scaling.split(",") if b.strip()} | {args.pages})
+    for budget in budgets:
+        subset = [f["abs"] for f in prefix_by_pages(by_kind["pdf"], budget)]
+        for w in workers:
+            if w == 1 and budget == args.pages:
+                r = {"procs": 1, "wall_s": pure["wall_s"], "docs": pure["docs"], "pages": pure["pages"],
+                     "peak_rss_mb_sum": pure["peak_rss_mb"], "load_s": load_s, "reused": True}
+            elif budget != args.pages and w != max(workers):
+                continue  # scaling is shown for the largest worker count only
+            else:
+                r = run_sharded(subset, w, pages_of, args.batch)
+            r["budget"] = budget
+            report["sharded"].append(r)
+            print(f"  pure path, {w} process(es), {r['pages']:>5} pages: {r['wall_s']:6.1f} s wall = "
+                  f"{rate(r['pages'], r['wall_s']):5.1f} pages/s ({1000 * r['wall_s'] / r['pages']:.0f} ms/page, "
+                  f"{1000 * r.get('cpu_s', pure['extract_cpu_s']) / r['pages']:.0f} CPU-ms/page), "
+                  f"peak RSS sum {r['peak_rss_mb_sum']:.0f} MB")
+
+    # ---- long documents: per-document linearity ------------------------------
+    if not args.no_long and by_kind["long"]:
+        report["long"] = []
+        for f in by_kind["long"]:
+            r = run_child("pure", [f["abs"]], 1, no_write=True)
+            per_page = r["extract_s"] - r["stages"].get("nlp.load_model", 0)
+            report["long"].append({"pages": r["pages"], "seconds": per_page, "peak_rss_mb": r["peak_rss_mb"],
+                                   "stages": r["stages"]})
+            print(f"  one long document, {r['pages']:>4} pages: {per_page:6.1f} s = "
+                  f"{1000 * per_page / max(1, r['pages']):.0f} ms/page; peak RSS {r['peak_rss_mb']:.0f} MB")
+
+    # ---- CLI end to end -----------------------------------------------------
+    if not args.no_cli:
+        cmd = cli_command()
+        if cmd is None:
+            print("  CLI: `ivp run` is not available yet (no pipeline.cli); end-to-end CLI figures skipped")
+        else:
+            report["cli"] = []
+            # Untimed warm-up: the first run in a fresh PREFECT_HOME migrates its database (~10-20 s).
+            tiny = [f["abs"] for f in by_kind["txt"][:1]] or pdfs[:1]
+            warm = run_cli(cmd, tiny, 1, args.full)
+            report["cli_one_small_file"] = {k: warm[k] for k in ("wall_s", "returncode", "peak_rss_mb_tree")}
+            print(f"  CLI on one small file (fixed cost: interpreter, Prefect, server, store): {warm['wall_s']:.1f} s"
+                  + ("" if warm["returncode"] == 0 else f" FAILED:\n{warm['stderr_tail']}"))
+            for w in workers:
+                if args.quick and w != max(workers):
+                    continue
+                r = run_cli(cmd, pdfs, w, args.full)
+                report["cli"].append(r)
+                if r["returncode"] != 0:
+                    print(f"  CLI, {w} worker(s): FAILED rc={r['returncode']}\n{r['stderr_tail']}")
+                    continue
+                same = None
+                if "digest" in r:
+                    same, notes = compare_digests(r["digest"], digest)
+                r["same_as_pure"] = same
+                print(f"  CLI `ivp run --workers {w}`: {r.get('pages', '?')} pages, {r.get('docs', '?')} docs in "
+                      f"{r['wall_s']:.1f} s = {rate(n_pages, r['wall_s']):.1f} pages/s, "
+                      f"{rate(len(pdfs), r['wall_s']):.2f} docs/s; peak RSS (process tree) "
+                      f"{r['peak_rss_mb_tree']:.0f} MB; tables equal to the pure path: {same}")
+
+    # ---- summary ------------------------------------------------------------
+    print("\n  summary:")
+    plumber = report.get("pdfplumber")
+    best = None
+    if report.get("cli"):
+        ok = [r for r in report["cli"] if r["returncode"] == 0 and r["workers"] == max(workers)]
+        if ok:
+            best = ("CLI end to end", max(workers), rate(n_pages, ok[0]["wall_s"]))
+    if best is None:
+        full = [r for r in report["sharded"] if r["budget"] == args.pages and r["procs"] == max(workers)]
+        if full:
+            best = ("pure path (no CLI/Prefect/store)", max(workers), rate(full[0]["pages"], full[0]["wall_s"]))
+    if best:
+        print(f"    ours ({best[0]}, {best[1]} workers): {best[2]:.1f} pages/s")
+    if plumber:
+        p_rate = rate(plumber["pages"], plumber["seconds"])
+        print(f"    pdfplumber extract_text alone (1 process): {p_rate:.1f} pages/s")
+        print(f"    pypdfium2 text alone (1 process): {rate(report['pypdfium2']['pages'], report['pypdfium2']['seconds']):.1f} pages/s")
+        if best:
+            report["ratio_vs_pdfplumber"] = best[2] / p_rate
+            print(f"    ratio ours / pdfplumber: {best[2] / p_rate:.2f} (issue 8 asks >= 2.0)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    report["loadavg_end"] = os.getloadavg()
+    print(f"    load average at the end: {report['loadavg_end'][0]:.1f}")
+    path = OUT / f"bench-{stamp}.json"
+    path.write_text(json.dumps(report, indent=1, default=str))
+    print(f"  full results: {path.relative_to(ROOT)}")
+    if args.check_reference and report.get("reference_identical") is False:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
