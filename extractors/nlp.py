@@ -45,16 +45,35 @@ class LoadedModel:
         return any(p in self.nlp.pipe_names for p in ("morphologizer", "tagger"))
 
 
-@Language.factory("ivp_simplemma_lemmatizer")
-def _make_simplemma_lemmatizer(nlp: Language, name: str):
+#: shortest head a compound is split into when its whole form is not in the lexicon.
+MIN_COMPOUND_HEAD = 4
+
+
+@functools.lru_cache(maxsize=200_000)
+def dutch_lemma(word: str) -> str:
+    """simplemma's lemma; for an unknown compound, the lemma of its head.
+
+    Dutch compounds are head-final and written as one word, so "woninginbraken" is
+    "woning" + the plural of "inbraak": lemmatise the longest known head.
+    """
     import simplemma
 
+    lemma = simplemma.lemmatize(word, lang="nl")
+    if lemma != word or len(word) < 2 * MIN_COMPOUND_HEAD:
+        return lemma
+    for cut in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_HEAD + 1):
+        head = word[cut:]
+        head_lemma = simplemma.lemmatize(head, lang="nl")
+        if head_lemma != head:
+            return word[:cut] + head_lemma
+    return lemma
+
+
+@Language.factory("ivp_simplemma_lemmatizer")
+def _make_simplemma_lemmatizer(nlp: Language, name: str):
     def lemmatize(doc: Doc) -> Doc:
         for token in doc:
-            if token.is_alpha:
-                token.lemma_ = simplemma.lemmatize(token.lower_, lang="nl")
-            else:
-                token.lemma_ = token.lower_
+            token.lemma_ = dutch_lemma(token.lower_) if token.is_alpha else token.lower_
         return doc
 
     return lemmatize
