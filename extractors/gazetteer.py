@@ -267,7 +267,7 @@ def find_places(text: str) -> list[Place]:
     out = []
     for m in _scan_rx().finditer(folded):
         surface = text[m.start():m.end()]
-        if not surface[:1].isupper() and not surface.startswith("'s"):
+        if not any(c.isupper() for c in surface):
             continue  # "haren", "leek": words, not places
         key = fold(surface)
         if key in idx["units"]:

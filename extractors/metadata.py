@@ -20,6 +20,8 @@ from extractors.vocab import load_yaml, require
 HEAD_LINES = 40
 #: how much text is scanned for place names (the start says where a document is about)
 REGION_SCAN_CHARS = 40_000
+#: types that name the form of a document; the others name its content (a letter about a plan is a letter)
+_FORM_TYPES = {"voorstel", "raadsvoorstel", "memo", "brief", "other"}
 _GENERIC_HEADINGS = re.compile(r"^(voorwoord|inhoud|inhoudsopgave|inleiding|samenvatting|colofon|bijlagen?)\b", re.I)
 
 
@@ -123,9 +125,10 @@ def classify(doc: Document, title: Optional[str]) -> str:
         for t, rx in v["form_line_rx"].items():
             if rx.match(line):
                 return t
+    # the title's first word, when it names a form rather than a content ("Voorstel ...", "Brief aan ...")
     if title:
         for t, rx in v["form_rx"].items():
-            if rx.match(title):
+            if t in _FORM_TYPES and rx.match(title):
                 return t
     # ... or inside a short line at the very top ("Gemeente Haarlem Memo", OCR'd letterheads)
     for line in head[:6]:
@@ -148,6 +151,9 @@ def classify(doc: Document, title: Optional[str]) -> str:
         return "memo"
     # 4. words of the title
     if title:
+        for t, rx in v["form_rx"].items():
+            if rx.match(title):
+                return t
         for t, rx in v["title_rx"].items():
             if rx.search(title):
                 return t

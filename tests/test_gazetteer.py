@@ -1,0 +1,62 @@
+"""Municipality, police unit, province and safety region look-ups against vocab/gemeenten.csv."""
+from __future__ import annotations
+
+import pytest
+
+from extractors import gazetteer as g
+
+
+@pytest.mark.parametrize("written, code", [
+    ("Den Haag", "GM0518"),                # alias of 's-Gravenhage
+    ("'s-Gravenhage", "GM0518"),
+    ("Den Bosch", "GM0796"),
+    ("Bergen (NH.)", "GM0373"),            # CBS suffix kept
+    ("Hengelo", "GM0164"),                 # suffix stripped, single current match
+    ("Sudwest Fryslan", "GM1900"),         # diacritics and hyphen do not count
+    ("SÚDWEST-FRYSLÂN", "GM1900"),
+    ("Gaasterlan-Sleat", "GM0653"),        # former municipality, official name has â
+    ("Het Bildt", "GM0063"),
+    ("gemeente Noordoostpolder", "GM0171"),
+    ("28. Hoogezand-Sappemeer", "GM0018"),  # table row numbering
+    ("Leeuwaarden", "GM0080"),             # PDF noise, long name: fuzzy
+    ("Dantumadeel", "GM1891"),             # pre-rename spelling, from the alias file
+])
+def test_resolve_municipality(written, code):
+    m = g.resolve_municipality(written)
+    assert m is not None and m.cbs_code == code
+
+
+@pytest.mark.parametrize("written", ["Urq", "Eda", "Bergen", "Nederland", "Almere-Haven-Noord-Oost"])
+def test_short_noise_ambiguity_and_non_names_do_not_resolve(written):
+    assert g.resolve_municipality(written) is None
+
+
+def test_province_hint_breaks_a_tie():
+    assert g.resolve_municipality("Bergen", province="Limburg").cbs_code == "GM0893"
+    assert g.resolve_municipality("Bergen", province="Noord-Holland").cbs_code == "GM0373"
+
+
+def test_units_provinces_regions_and_successors():
+    assert g.resolve_police_unit("eenheid Noord Nederland") == "Noord-Nederland"
+    assert g.resolve_police_unit("Zeeland West-Brabant") == "Zeeland-West-Brabant"
+    assert g.resolve_province("Friesland") == "Fryslân"
+    assert g.resolve_safety_region("Noord-Holland-Noord") == "Noord-Holland Noord"
+    boarnsterhim = g.resolve_municipality("Boarnsterhim")
+    assert {m.name for m in g.current_successors(boarnsterhim)} == {"Leeuwarden", "Heerenveen", "De Fryske Marren"}
+    info = g.describe([g.resolve_municipality(n) for n in ("Dronten", "Noordoostpolder", "Urk")])
+    assert info["police_unit"] == "Midden-Nederland" and info["province"] == "Flevoland"
+    assert info["municipalities"] == "GM0171;GM0184;GM0303"
+
+
+def test_find_places_in_running_text():
+    text = ("De burgemeesters van Hardenberg en de gemeente Haren overleggen in de eenheid Oost-Nederland; "
+            "haren en leek zijn hier gewone woorden, Friesland is een provincie.")
+    places = g.find_places(text)
+    kinds = {(p.kind, p.name) for p in places}
+    assert ("municipality", "Hardenberg") in kinds
+    assert ("municipality", "Haren") in kinds          # after "gemeente"
+    assert ("police_unit", "Oost-Nederland") in kinds
+    assert ("province", "Fryslân") in kinds
+    assert not any(p.surface in ("haren", "leek") for p in places)
+    for p in places:
+        assert text[p.start:p.end] == p.surface

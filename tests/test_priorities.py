@@ -1,0 +1,162 @@
+"""Priority lists on policy prose written for these tests, plus one seed as a check."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.document import document_from_text
+from extractors.priorities import extract_priorities
+from extractors.structure import parse_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lists_of(text: str) -> dict[str, list]:
+    doc = document_from_text(text)
+    items = extract_priorities(doc, parse_structure(doc))
+    out: dict[str, list] = {}
+    for it in items:
+        out.setdefault(it.list_title, []).append(it)
+    return out
+
+
+IVP = """\
+# Integraal Veiligheidsplan Zwartewaterland 2025-2028
+
+## Samenvatting
+
+Dit plan kiest drie prioriteiten. Het gaat om:
+
+- ondermijning;
+- jeugd en veiligheid;
+- high impact crimes.
+
+## 1. Wat gemeenten in de regio kiezen
+
+### De top 5 prioriteiten van de gemeenten in IJsselland
+
+1. Woninginbraken
+2. Jeugdoverlast
+3. Ondermijning
+4. Verkeersveiligheid
+5. Huiselijk geweld
+
+## 2. Onze prioriteiten
+
+Uitgangspunten voor de aanpak zijn de volgende:
+
+1. We werken wijkgericht;
+2. We delen informatie tijdig.
+
+Na overleg met de raad kiest het college voor de periode 2025-2028 de volgende prioriteiten:
+
+- Ondermijning (waaronder drugscriminaliteit en witwassen);
+- Jeugd en veiligheid;
+- High impact crimes, zoals woninginbraken en overvallen.
+"""
+
+
+def test_own_list_adopted_reported_top5_ranked_and_principles_left_out():
+    lists = lists_of(IVP)
+    top = lists["De top 5 prioriteiten van de gemeenten in IJsselland"]
+    assert [i.item_text for i in top] == ["Woninginbraken", "Jeugdoverlast", "Ondermijning",
+                                         "Verkeersveiligheid", "Huiselijk geweld"]
+    assert all(i.ranked for i in top) and [i.rank for i in top] == [1, 2, 3, 4, 5]
+    assert not any(i.adopted for i in top)  # the municipalities' list, reported
+    own = [v for k, v in lists.items() if k.startswith("Na overleg")]
+    assert len(own) == 1
+    assert [i.item_text for i in own[0]] == ["Ondermijning (waaronder drugscriminaliteit en witwassen)",
+                                            "Jeugd en veiligheid",
+                                            "High impact crimes, zoals woninginbraken en overvallen."]
+    assert all(i.adopted and not i.ranked and i.rank is None for i in own[0])
+    # the principles are no priorities, and the summary's copy of the own list is kept once
+    assert not any("wijkgericht" in i.item_text for v in lists.values() for i in v)
+    assert sum(1 for v in lists.values() for i in v if i.item_text.lower().startswith("jeugd en veiligheid")) == 1
+
+
+def test_theme_headings_are_the_items_and_sub_bullets_are_not():
+    text = """\
+Het Regionaal Veiligheidsoverleg heeft de volgende thema's vastgesteld:
+
+Thema 1: Ondermijning
+- Drugshandel
+- Witwassen
+
+Thema 2: Zorg en veiligheid
+- Personen met verward gedrag
+
+Thema 3. Cybercrime
+
+Thema Klimaat en veiligheid
+Dit thema wordt nog verkend.
+"""
+    lists = lists_of(text)
+    assert len(lists) == 1
+    (title, items), = lists.items()
+    assert "thema's vastgesteld" in title
+    assert [i.item_text for i in items] == ["Ondermijning", "Zorg en veiligheid", "Cybercrime"]
+    page = document_from_text(text).pages[0].text
+    assert page[items[0].char_start:items[0].char_end].startswith("Thema 1")
+
+
+def test_quoted_enumeration_in_running_text():
+    text = ("Aanleiding\n\nDe vier gemeenten werken de komende jaren samen op drie speerpunten, namelijk "
+            "'ondermijning', 'digitale veiligheid' en 'zorg en veiligheid'. Het onderwerp 'verkeer' blijft lokaal.\n")
+    lists = lists_of(text)
+    (title, items), = lists.items()
+    assert [i.item_text for i in items] == ["ondermijning", "digitale veiligheid", "zorg en veiligheid"]
+    assert title.startswith("De vier gemeenten")
+    page = document_from_text(text).pages[0].text
+    assert page[items[1].char_start:items[1].char_end] == "digitale veiligheid"
+
+
+def test_numbering_that_runs_on_across_cluster_headings_is_one_list():
+    text = """\
+Bijlage 1: Landelijke prioriteiten politie 2025
+
+Cluster A: Veilige buurt
+1. Aanpak van
+woninginbraken
+2. Aanpak jeugdgroepen Het doel is een daling van de overlast.
+
+Cluster B: Ondermijning
+3. Aanpak van drugscriminaliteit
+4. Aanpak mensenhandel
+"""
+    lists = lists_of(text)
+    (title, items), = lists.items()
+    assert title == "Landelijke prioriteiten politie 2025"
+    assert [i.item_text for i in items] == ["Aanpak van woninginbraken", "Aanpak jeugdgroepen",
+                                            "Aanpak van drugscriminaliteit", "Aanpak mensenhandel"]
+    assert not items[0].adopted  # national priorities, reported by the document
+
+
+def test_lists_without_priority_cue_are_ignored():
+    text = """\
+Planning
+
+- maart 2025: consultatie van de raad;
+- juni 2025: vaststelling.
+
+Vragen aan de commissie
+
+1. Herkent u de genoemde thema's?
+2. Mist u een thema?
+"""
+    assert lists_of(text) == {}
+
+
+@pytest.mark.parametrize("stem", ["001_95753981e9523355"])
+def test_seed_items_match_gold(stem):
+    gold = json.loads((ROOT / "samples" / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+    doc = document_from_text((ROOT / "samples" / "text" / f"{stem}.txt").read_text(encoding="utf-8"))
+    items = extract_priorities(doc, parse_structure(doc))
+    got = [" ".join(i.item_text.split()).lower() for i in items]
+    want = [" ".join(i.split()).lower() for lst in gold["priority_lists"] for i in lst["items"]]
+    assert got == want
+    ranked = [lst for lst in gold["priority_lists"] if lst["ranked"]]
+    for lst in ranked:
+        for pos, text in enumerate(lst["items"], start=1):
+            assert any(i.item_text == text and i.rank == pos for i in items)
