@@ -58,6 +58,8 @@ def _svg(fig, titles: dict[str, str], salt: str) -> str:
         title = titles.get(target)
         return m.group(0) + (f"<title>{html.escape(title)}</title>" if title else "")
 
+    # matplotlib opens links in a new window; evidence is further down this same page
+    svg = re.sub(r'(<a xlink:href="#[^"]*")\s+target="_blank"', r"\1", svg)
     return re.sub(r'<a xlink:href="([^"]*)"[^>]*>', add_title, svg)
 
 
