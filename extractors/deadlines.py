@@ -45,7 +45,7 @@ def _validate(data) -> None:
     require(isinstance(data, dict), "top level must be a mapping")
     for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
-                "planning_entry_separators", "before_voor_words"):
+                "planning_entry_separators", "before_voor_words", "continuation_words"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -74,6 +74,7 @@ def _cues() -> dict:
         "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
         "separators": tuple(data["planning_entry_separators"]),
         "before_voor": {x.lower() for x in data["before_voor_words"]},
+        "continuation": {x.lower() for x in data["continuation_words"]},
     }
 
 
@@ -150,7 +151,8 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if expr.kind == "year_range":
         return False, None, "period"
     before = text[max(0, expr.full_start - CUE_WINDOW):expr.full_start]
-    if c["reference"].search(before):
+    before_core = text[max(0, expr.char_start - CUE_WINDOW):expr.char_start]
+    if c["reference"].search(before) or c["reference"].search(before_core):
         return False, None, "reference"
     if expr.is_range and expr.year_inferred and not expr.relative:
         return False, None, "recurring range"
@@ -185,6 +187,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if rel_cue:
         return True, rel_cue, "relation"
     future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
+    if expr.relative and future and expr.year_inferred and (start is None or start > doc_date if doc_date else True):
+        # "komend voorjaar", "volgend jaar": relative words that point ahead
+        return True, expr.text.split()[0].lower(), "relative future"
     if doc_date is None and not due:
         return False, None, "no date to tell the future from"
     if expr.relation_text and future:
@@ -341,7 +346,9 @@ def _boundaries(text: str) -> list[int]:
         end = pos + len(line)
         body = line.strip()
         nxt = text[end + 1:end + 80].lstrip(" \t")[:1]
-        if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()):
+        last_word = body.rsplit(None, 1)[-1].lower() if body else ""
+        if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()) \
+                and last_word not in _cues()["continuation"]:
             cuts.add(end + 1)
         pos = end + 1
     return sorted(cuts)

@@ -1,0 +1,265 @@
+"""Deadlines on Dutch policy prose written for these tests: what is due is kept, history,
+statistics, periods, references and the document's own date are not."""
+import datetime as dt
+import functools
+
+import pytest
+
+from extractors.deadlines import _cues, _validate, extract_deadlines, sentence_span
+from extractors.docdates import document_date_and_period
+from extractors.document import document_from_text
+from extractors.records import ThemeMention
+from extractors.structure import Structure
+from extractors.vocab import VocabError
+
+LETTER = """Gemeente Zuidwold
+Afdeling Openbare Orde en Veiligheid
+
+Datum: 14 maart 2024
+Kenmerk: OOV/2024/117
+Onderwerp: Integraal Veiligheidsplan 2025-2028
+
+Geachte leden van de raad,
+
+Bij brief d.d. 12 december 2023 hebben wij u geïnformeerd over het proces. In januari 2024 zijn de \
+wijkgesprekken gehouden met bewoners en ondernemers.
+
+Planning
+
+Het concept van het Integraal Veiligheidsplan 2025-2028 is naar verwachting eind april 2024 gereed. De raad \
+wordt gevraagd het plan uiterlijk 1 juli 2024 vast te stellen. Per 1 januari 2025 treedt het nieuwe plan in \
+werking. In het derde kwartaal van 2024 stelt het college het uitvoeringsprogramma op.
+
+Het budget voor 2025 bedraagt 250.000 euro. In 2023 werden 412 woninginbraken geregistreerd, ten opzichte van \
+2022 een daling van 8%. De burgemeester bespreekt de voortgang jaarlijks in maart met de driehoek.
+
+Wij streven naar een daling van het aantal woninginbraken met 10% in 2026. Het rapport moet vóór 2025 gereed \
+zijn. Het plan voor 2026 is nog niet vastgesteld.
+
+Met vriendelijke groet,
+
+De burgemeester
+"""
+
+MEMO = """MEMO
+
+Aan : Commissie Bestuur en Middelen
+Van : Burgemeester A. de Vries
+Datum : 02-11-2023
+Onderwerp : Veiligheidsbeleid Westerkwartier 2024-2027
+
+Aanleiding
+
+Het vorige veiligheidsbeleid liep van 2019 tot en met 2023. In september en oktober van dit jaar zijn vier \
+werksessies gehouden. Op 12 oktober 2023 heeft de stuurgroep de thema's vastgesteld.
+
+Planning
+
+- September/oktober '23: werksessies met partners.
+- 16 november '23: informatieavond voor de raad.
+- Januari '24: concept naar de driehoek.
+- Q2 2024: vaststelling door de gemeenteraad.
+
+Komend voorjaar volgt een evaluatie van de cameratoezicht-pilot. In de zomermaanden is er extra toezicht; \
+gedurende de periode van juni tot en met augustus wordt intensief gecontroleerd.
+
+Agenda informatieavond 16 november
+
+19:30 uur Opening
+21:00 uur Einde
+
+Bijlagen
+1. Veiligheidsbeeld januari - juni 2023
+"""
+
+
+def deadlines(text, mentions=(), parse=False):
+    doc = document_from_text(text)
+    if parse:
+        from extractors.nlp import parse_pages
+        parse_pages(doc.pages)
+    doc_date, start, end = document_date_and_period(doc)
+    return extract_deadlines(doc, doc_date, (start, end), Structure(), list(mentions)), doc
+
+
+def summary(rows):
+    return [(r.date, r.precision, r.date_text) for r in rows]
+
+
+@functools.cache
+def letter():
+    return deadlines(LETTER)
+
+
+@functools.cache
+def memo():
+    return deadlines(MEMO)
+
+
+def test_letter_keeps_what_is_due():
+    rows, _ = letter()
+    assert summary(rows) == [
+        ("2024-04-30", "month", "eind april 2024"),
+        ("2024-07-01", "day", "uiterlijk 1 juli 2024"),
+        ("2025-01-01", "day", "Per 1 januari 2025"),
+        ("2024-09-30", "quarter", "In het derde kwartaal van 2024"),
+        ("2026-12-31", "year", "in 2026"),
+        ("2025-01-01", "year", "vóór 2025"),
+    ]
+
+
+def test_letter_modifiers_and_cues():
+    rows, _ = letter()
+    by_text = {r.date_text: r for r in rows}
+    assert (by_text["eind april 2024"].mod, by_text["eind april 2024"].timex) == ("END", "2024-04")
+    assert by_text["uiterlijk 1 juli 2024"].mod == "ON_OR_BEFORE"
+    assert by_text["uiterlijk 1 juli 2024"].cue == "uiterlijk"
+    assert by_text["Per 1 januari 2025"].mod == "ON_OR_AFTER"
+    assert by_text["vóór 2025"].mod == "BEFORE"
+
+
+def test_letter_rejections():
+    rows, _ = letter()
+    texts = " | ".join(r.date_text for r in rows)
+    for not_due in ("14 maart", "12 december 2023", "januari 2024", "2025-2028", "voor 2025", "2023", "2022",
+                    "maart", "voor 2026"):
+        assert not_due not in texts.replace("vóór 2025", ""), not_due
+
+
+def test_memo_planning_list_keeps_past_entries_and_drops_history():
+    rows, _ = memo()
+    assert summary(rows) == [
+        ("2023-10-31", "month", "September/oktober '23"),
+        ("2023-11-16", "day", "16 november '23"),
+        ("2024-01-31", "month", "Januari '24"),
+        ("2024-06-30", "quarter", "Q2 2024"),
+        ("2024-04-30", "half", "Komend voorjaar"),
+        ("2023-11-16", "day", "16 november"),
+    ]
+    planning = [r for r in rows if r.cue == "planning"]
+    assert [r.what for r in planning] == ["werksessies met partners.", "informatieavond voor de raad.",
+                                          "concept naar de driehoek.", "vaststelling door de gemeenteraad."]
+    assert all(r.actor is None for r in planning)
+
+
+def test_year_inferred_and_relative_cue():
+    rows, _ = memo()
+    spring = next(r for r in rows if r.date_text == "Komend voorjaar")
+    assert spring.year_inferred and spring.cue == "komend"
+    agenda = rows[-1]
+    assert agenda.year_inferred and agenda.sentence == "Agenda informatieavond 16 november"
+    assert not next(r for r in rows if r.date_text == "Q2 2024").year_inferred
+
+
+def test_provenance_offsets_point_into_page_text():
+    for rows, doc in (letter(), memo()):
+        for r in rows:
+            page = doc.page(r.page)
+            assert " ".join(page.text[r.char_start:r.char_end].split()) == r.date_text
+            assert r.date_text in r.sentence
+
+
+@pytest.mark.parametrize("text,expected", [
+    # history in the document's own year: past tense decides
+    ("Datum: 20 oktober 2023\n\nIn 2023 is de aanpak geëvalueerd.", []),
+    ("Datum: 20 oktober 2023\n\nIn 2023 wordt de aanpak nog geëvalueerd.", [("2023-12-31", "year")]),
+    # a past day is history even with a due-looking verb
+    ("Datum: 9 mei 2023\n\nDe raad heeft op 30 maart 2023 de thema's vastgesteld.", []),
+    # 'uiterlijk' outweighs a perfect-looking verb form in the current year
+    ("Datum: 5 september 2012\n\nDit vraagt dat de verdeling uiterlijk eind dit jaar is vastgesteld.",
+     [("2012-12-31", "year")]),
+    # voor = for (noun before it) vs before (verb before it, completion after)
+    ("Datum: 1 maart 2024\n\nHet actieplan voor 2025 is door de raad vastgesteld.", []),
+    ("Datum: 1 maart 2024\n\nHet actieplan moet voor 2025 zijn afgerond.", [("2025-01-01", "year")]),
+    ("Datum: 1 maart 2024\n\nDe subsidie voor 2025 bedraagt 40.000 euro.", []),
+    # voor + month is before (gold convention: first day of the month)
+    ("Datum: 1 maart 2024\n\nWilt u voor september 2024 reageren?", [("2024-09-01", "month")]),
+    # statistics and references
+    ("Datum: 1 maart 2024\n\nEen stijging van 12% ten opzichte van 2025 is het doel.", []),
+    ("Datum: 1 maart 2024\n\nZie onze brief d.d. 3 april 2024 over dit onderwerp.", []),
+    ("Datum: 1 maart 2024\n\nIn 2026 wil de gemeente een daling van 15% ten opzichte van 2022.",
+     [("2026-12-31", "year")]),
+    # a multi-year period is not a due date
+    ("Datum: 1 maart 2024\n\nIn de periode 2025-2028 werken we aan vier thema's.", []),
+    # recurring months without a year
+    ("Datum: 1 maart 2024\n\nJaarlijks in oktober wordt de monitor uitgevoerd.", []),
+    ("Datum: 1 maart 2024\n\nVan juli tot en met september is er toezicht op het water.", []),
+    # a bare future year without a preposition is a name or a label, not a due date
+    ("Datum: 1 maart 2024\n\nVeiligheidsmonitor 2025 – resultaten per wijk.", []),
+    # yearless dates come from the document date; medio/tot cue
+    ("Datum: 9 mei 2023\n\nTot medio oktober kunnen raden zienswijzen indienen.", [("2023-10-15", "month")]),
+    ("Datum: 20 november 2024\n\nIn februari bespreekt de driehoek het concept.", [("2025-02-28", "month")]),
+    # met ingang van / effective dates
+    ("Datum: 1 maart 2024\n\nMet ingang van 1 januari 2025 geldt het cameratoezicht ook in het centrum.",
+     [("2025-01-01", "day")]),
+    # seasons and halves
+    ("Datum: 1 maart 2024\n\nIn de tweede helft van 2024 leggen wij de evaluatie voor aan de raad.",
+     [("2024-12-31", "half")]),
+    ("Datum: 1 maart 2024\n\nHet voorstel wordt in het najaar ter besluitvorming aangeboden.", [("2024-10-31", "half")]),
+])
+def test_judgment_on_small_texts(text, expected):
+    rows, _ = deadlines(text)
+    assert [(r.date, r.precision) for r in rows] == expected
+
+
+def test_without_document_date_the_plan_period_tells_past_from_future():
+    text = ("# Veiligheidsstrategie 2023-2026\n\nIn 2021 is de vorige strategie geëvalueerd. "
+            "In 2025 wordt de aanpak van ondermijning tussentijds geëvalueerd. Medio oktober volgt een evaluatie.")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.year_inferred) for r in rows] == [("2025-12-31", False)]
+
+
+def test_duplicated_text_layer_gives_one_deadline():
+    first = ("De politie realiseert met betrekking tot de prioriteiten een toename van de \n"
+             "pakkans van 25% in 2014. Politiegegevens zijn eind 2013 ontsloten in het VNG-\nmodel. \n")
+    second = ("\tDe politie realiseert met betrekking tot de prioriteiten een toename van de pakkans van 25% "
+              "in 2014. Politiegegevens zijn eind 2013 ontsloten in het VNG-model.\n")
+    text = "Datum: 5 september 2012\n\n" + first + "\n" + second
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2014-12-31", "in 2014"), ("2013-12-31", "eind 2013")]
+
+
+def test_theme_from_a_mention_in_the_sentence():
+    text = "Datum: 1 maart 2024\n\nDe aanpak van woninginbraken wordt uiterlijk 1 juli 2024 geëvalueerd."
+    start = text.index("woninginbraken")
+    mention = ThemeMention("test", "woninginbraken", "woninginbraken", "exact", 100, 1, start,
+                           start + len("woninginbraken"), "")
+    rows, _ = deadlines(text, mentions=[mention])
+    assert [r.theme_id for r in rows] == ["woninginbraken"]
+
+
+def test_actor_needs_a_parser_and_never_crashes_without_one():
+    text = "Datum: 1 maart 2024\n\nDe gemeenteraad stelt het plan uiterlijk 1 juli 2024 vast."
+    rows, _ = deadlines(text)  # no spaCy doc on the pages
+    assert rows[0].actor is None
+    rows, _ = deadlines(text, parse=True)
+    assert rows[0].date == "2024-07-01"
+    assert rows[0].actor in (None, "De gemeenteraad")
+
+
+def test_what_is_the_clause_without_the_date():
+    text = "Datum: 1 maart 2024\n\nHet college legt uiterlijk eind 2024 een nieuw handhavingsplan voor aan de raad."
+    rows, _ = deadlines(text)
+    assert rows[0].what == "Het college legt een nieuw handhavingsplan voor aan de raad"
+
+
+def test_sentence_span_continues_over_pdf_line_breaks_but_stops_at_headings():
+    text = ("3.2 Prioriteit geweld\n\nGemeenten formuleren uiterlijk in \n2014 gericht preventiebeleid\n"
+            " 3.3 Prioriteit woninginbraken \n\nDe afgelopen jaren is het aantal fors toegenomen.")
+    page = document_from_text(text).pages[0]
+    pos = text.index("uiterlijk")
+    assert sentence_span(page, pos, pos + 5)[2] == "Gemeenten formuleren uiterlijk in 2014 gericht preventiebeleid"
+
+
+def test_cue_vocabulary_is_validated():
+    data = dict(_cues()["data"])
+    data["due_cues"] = []
+    with pytest.raises(VocabError):
+        _validate(data)
+
+
+def test_all_dates_are_iso_with_known_precision():
+    for rows, _ in (letter(), memo()):
+        for r in rows:
+            dt.date.fromisoformat(r.date)
+            assert r.precision in ("day", "week", "month", "quarter", "half", "year")

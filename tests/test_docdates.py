@@ -1,0 +1,83 @@
+"""Document date and plan period, on letter heads, memos, footers and titles written for these tests."""
+import datetime as dt
+
+from extractors.docdates import document_date_and_period, is_date_line
+from extractors.document import document_from_text
+
+
+def run(text):
+    return document_date_and_period(document_from_text(text))
+
+
+def test_letter_head_without_colon():
+    text = ("Gemeente Zuidwold\nPostbus 12\n\nBehandeld J. Bakker\nDatum 14 maart 2024\nOns kenmerk OOV/117\n\n"
+            "Onderwerp **Integraal Veiligheidsplan 2025-2028**\n\nGeachte raadsleden,\n\n"
+            "Op 1 juli 2024 stelt de raad het plan vast.")
+    assert run(text) == (dt.date(2024, 3, 14), 2025, 2028)
+
+
+def test_memo_head_with_spaced_colon_and_numeric_date():
+    text = ("MEMO\n\nAan : Commissie Bestuur\nVan : Burgemeester\nDatum : 02-11-2023\n"
+            "Onderwerp : Veiligheidsbeleid Westerkwartier 2024-2027\n\n"
+            "Het vorige beleid liep van 2019 tot en met 2023. Het nieuwe beleid voor de jaren 2024-2027 ...")
+    assert run(text) == (dt.date(2023, 11, 2), 2024, 2027)
+
+
+def test_front_matter_markdown():
+    text = ("## Voorstel prioriteiten Veiligheidsagenda 2025-2028\n\n---\n\nAan: DVO's\n"
+            "**Datum:** 3 februari 2024\n\n---\n\nDe agenda 2025-2028 bouwt voort op de agenda 2021-2024.")
+    assert run(text) == (dt.date(2024, 2, 3), 2025, 2028)
+
+
+def test_version_footer_repeated_on_pages():
+    page = ("Tekst over de aanpak van ondermijning in 2016.\n\n"
+            "Veiligheidsplan regio Zeeland 2015-2016 conceptversie 2.1 (12-03-2014) {n}\n")
+    text = "\f".join(page.format(n=i) for i in range(1, 5))
+    assert run(text) == (dt.date(2014, 3, 12), 2015, 2016)
+
+
+def test_label_beats_footer_and_body_dates():
+    text = ("Datum: 7 juni 2021\n\nDe conferentie van 12 september 2021 bespreekt het plan.\n"
+            "Nota versie 1.3 (1-05-2021)")
+    assert run(text)[0] == dt.date(2021, 6, 7)
+
+
+def test_place_and_date_line_of_a_letter():
+    text = "Ministerie van JenV\n\nDen Haag, 3 juni 2024\n\nBetreft: voortgang aanpak 2024-2026\n\nGeachte voorzitter,"
+    assert run(text) == (dt.date(2024, 6, 3), 2024, 2026)
+
+
+def test_no_date_and_single_year_plan_in_title():
+    text = "# Uitvoeringsprogramma Veiligheid 2024\n\nIn 2024 richten we ons op drie thema's."
+    assert run(text) == (None, 2024, 2024)
+
+
+def test_a_month_is_not_a_document_date():
+    text = "Datum: april 2018\n\nOverzicht prioriteiten."
+    assert run(text)[0] is None
+
+
+def test_period_written_as_two_years_with_en():
+    text = ("Voorwoord\n\nHierbij presenteren wij het eerste regionaal beleidsplan 2013 en\n2014. "
+            "Het kader voor 2013 en 2014 is bindend.\nVoor de periode 2013-2014 kiezen we vier prioriteiten.\n"
+            "Bijlage: Landelijke prioriteiten politie 2011-2014\n")
+    assert run(text)[1:] == (2013, 2014)
+
+
+def test_past_period_is_not_the_plan_period():
+    text = ("Datum: 20 oktober 2023\n\nHet vorige plan liep van 2019 tot en met 2022 en de evaluatie over "
+            "2019-2022 is afgerond. Het nieuwe plan 2024-2027 volgt.")
+    assert run(text) == (dt.date(2023, 10, 20), 2024, 2027)
+
+
+def test_no_period_at_all():
+    assert run("Datum: 1 maart 2022\n\nKorte memo over de jaarwisseling.") == (dt.date(2022, 3, 1), None, None)
+
+
+def test_is_date_line():
+    assert is_date_line("Datum 9 mei 2023")
+    assert is_date_line("Datum : 20-10-2023")
+    assert is_date_line("Regionaal beleidsplan 2013-2014 conceptversie 3.2  (5-09-2012) 22")
+    assert is_date_line("Utrecht, 3 juni 2024")
+    assert not is_date_line("De raad besluit op 9 november 2023 over het plan.")
+    assert not is_date_line("Versie van het plan wordt in 2024 herzien.")
