@@ -22,7 +22,7 @@ from extractors.theme_vocab import ThemeVocab, load_vocab
 class FuzzyHit:
     word: str  # the text word, lower-cased
     target: str  # the vocabulary word it stands for
-    distance: int  # edits after OCR folding
+    distance: float  # edits; an OCR confusion counts 0.5
     score: float  # 0..100
 
 
@@ -57,7 +57,14 @@ class FuzzyMatcher:
                                        key=lambda p: -len(p[0])))
         self.content_pos = frozenset(cfg.get("content_pos") or [])
         self.use_lexicon = use_lexicon
-        self.targets = sorted(w for w in self.vocab.word_targets if len(w) >= self.min_len)
+        # weak terms ("vastgoed") are everyday words: their neighbours are other words, not typos
+        weak_words = {w for t in self.vocab.terms if t.weak for w in t.words}
+        self.targets = sorted(w for w in self.vocab.word_targets
+                              if len(w) >= self.min_len and w not in weak_words)
+        single = {t.words[0] for t in self.vocab.terms if len(t.words) == 1}
+        # a word that only occurs inside multiword terms is checked by the rest of the phrase,
+        # so a one-letter-shorter text word ("drgs" for "drugs") may still stand for it
+        self.multi_only = np.array([w not in single for w in self.targets])
         self.folded_targets = [fold(w, self.confusions) for w in self.targets]
         self.target_lens = np.array([len(w) for w in self.targets])
         self.allowed = np.array([self._allowed(n) for n in self.target_lens])
@@ -72,7 +79,7 @@ class FuzzyMatcher:
 
     def eligible(self, word: str) -> bool:
         w = word.lower()
-        if len(w) < self.min_len or not w.isalpha() or w in self.vocab.pseudo:
+        if len(w) < self.min_len - 1 or not w.isalpha() or w in self.vocab.pseudo:
             return False
         if w in self.vocab.word_targets:
             return False
@@ -93,16 +100,18 @@ class FuzzyMatcher:
             folded_q = [fold(w, self.confusions) for w in todo]
             fol = process.cdist(folded_q, self.folded_targets, scorer=OSA.distance,
                                 score_cutoff=max_cut, dtype=np.int32, workers=1)
-            dist = np.minimum(raw, fol)
+            # an OCR confusion costs half an edit: "dornein" is closer to "domein" than any typo
+            dist = np.minimum(raw.astype(np.float32), fol.astype(np.float32) + 0.5)
             qlens = np.array([len(w) for w in todo])
             # a word far longer or shorter than the target is another word, not a typo of it
             len_ok = np.abs(qlens[:, None] - self.target_lens[None, :]) <= 3
-            ok = (dist <= self.allowed[None, :]) & (dist >= 1) & len_ok
+            short_ok = (qlens[:, None] >= self.min_len) | self.multi_only[None, :]
+            ok = (dist <= self.allowed[None, :]) & (raw >= 1) & len_ok & short_ok
             for i, w in enumerate(todo):
                 cols = np.nonzero(ok[i])[0]
                 hit = None
                 if cols.size:
-                    best = int(dist[i, cols].min())
+                    best = float(dist[i, cols].min())
                     cands = [c for c in cols if dist[i, c] == best]
                     cands = [c for c in cands if self.target_lens[c] >= self.first_letter_below
                              or self.targets[c][0] == w[0]]
