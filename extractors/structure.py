@@ -353,7 +353,7 @@ def _heading_from_line(i: int, lines: list[_Line], numbered_nearby, heading_line
             and not (t.endswith(":") and len(words) > 4)
             and _numeric_tail(t) < max(1, len(words) // 2)
             and sum(c.isdigit() for c in t) <= len(t) * 0.3):
-        prev_is_heading = prev_adjacent and (i - 1) in heading_lines
+        prev_is_heading = prev_adjacent and ((i - 1) in heading_lines or _is_field_line(prev.text))
         if (prev is None or not prev_adjacent or prev.text.rstrip()[-1:] in ".!?:;" or _is_heading_shape(prev.text)
                 or prev_is_heading):
             return make(t, 4, "plain")
@@ -392,12 +392,21 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
         """Another item with the neighbouring number close by: then "N. Text" is a list item."""
         if not num.isdigit():
             return False
-        want = {str(int(num) - 1), str(int(num) + 1)}
+        before, after = str(int(num) - 1), str(int(num) + 1)
         own = markers[i]
         k = pos_in_nonblank[i]
-        for j in nonblank_idx[max(0, k - window): k + window + 1]:
-            mk = markers[j]
-            if (j != i and mk and mk["family"] == "digit" and mk["num"].split(".")[0] in want
+        # the closest digit marker on each side must continue the sequence
+        prev_mk = next_mk = None
+        for j in reversed(nonblank_idx[max(0, k - window): k]):
+            if markers[j] and markers[j]["family"] == "digit":
+                prev_mk = markers[j]
+                break
+        for j in nonblank_idx[k + 1: k + window + 1]:
+            if markers[j] and markers[j]["family"] == "digit":
+                next_mk = markers[j]
+                break
+        for mk, want in ((prev_mk, before), (next_mk, after)):
+            if (mk and mk["num"].split(".")[0] == want
                     and (own is None or mk.get("punct") == own.get("punct"))):
                 return True
         return False
@@ -412,6 +421,68 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
         if h:
             headings.append(h)
             heading_at_line[i] = h
+
+    def next_nonblank(i: int) -> Optional[int]:
+        j = i + 1
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        return j if j < len(lines) else None
+
+    def numbering_goes_on(i: int, mk: dict, max_lines: int = 8) -> bool:
+        """The same kind of marker with the next number follows before any other marker or heading."""
+        seen = 0
+        for j in range(i + 1, len(lines)):
+            if lines[j].blank:
+                continue
+            if j in heading_at_line:
+                return False
+            other = markers[j]
+            if other:
+                return other["family"] == mk["family"] and _follows(mk["num"], other["num"])
+            seen += 1
+            if seen > max_lines:
+                return False
+        return False
+
+    # Marker lines that head a section rather than open an item: "a. De top 10 ...:" right
+    # above a numbered list, or "2. De Veiligheidsstrategie" followed by running text and
+    # no "3." soon after. PDF text has no blank lines or bold type to tell them apart.
+    consumed: set[int] = set()
+    for i, mk in enumerate(markers):
+        if not mk or mk["family"] == "bullet" or i in heading_at_line:
+            continue
+        text = strip_markup(mk["text"]).strip()
+        if (not text or len(text.split()) > 12 or text.rstrip()[-1:] in ".;,?!" or not text[0].isupper()
+                or (mk["family"] == "digit" and numbered_nearby(i, mk["num"].split(".")[0]))):
+            continue
+        j = next_nonblank(i)
+        spans = [i]
+        if j is not None and not markers[j] and _ends_open(text) and len(lines[j].text.split()) <= 4 \
+                and lines[j].text.rstrip()[-1:] not in ".;,:" and j not in heading_at_line:
+            spans.append(j)  # a heading wrapped onto a second line
+            j = next_nonblank(j)
+        if j is None:
+            continue
+        nxt = markers[j]
+        if nxt:
+            is_heading = nxt["family"] not in (mk["family"], "bullet")
+        else:
+            is_heading = (j not in heading_at_line and lines[j].text[:1].isupper()
+                          and not numbering_goes_on(spans[-1], mk))
+        if not is_heading:
+            continue
+        first, last = lines[spans[0]], lines[spans[-1]]
+        full = collapse(" ".join([text] + [lines[k].text for k in spans[1:]]))
+        level = 2 if mk["family"] == "letter" else 1
+        h = Heading(first.page, first.start, last.end, re.sub(r"\s*:$", "", full), level, mk["num"], "numbered",
+                    None, collapse(" ".join(lines[k].text for k in spans)))
+        heading_at_line[i] = h
+        consumed.update(spans[1:])
+        markers[i] = None
+    for k in consumed:
+        markers[k] = None
+        heading_at_line.pop(k, None)
+    headings = sorted(heading_at_line.values(), key=lambda h: h.char_start)
 
     blocks: list[ListBlock] = []
     current: Optional[ListBlock] = None
@@ -497,7 +568,7 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
     i = 0
     while i < len(lines):
         line = lines[i]
-        if i in heading_at_line:
+        if i in heading_at_line or i in consumed:
             close_block()
             i += 1
             continue
@@ -550,6 +621,21 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
         i += 1
     close_block()
     return headings, blocks
+
+
+def _follows(a: Optional[str], b: Optional[str]) -> bool:
+    """b is the number/letter right after a ("1" -> "2", "a" -> "b", "5.a" -> "5.b" or "6")."""
+    if not a or not b:
+        return False
+    if a.isdigit() and b.split(".")[0].isdigit():
+        return int(b.split(".")[0]) == int(a) + 1
+    if len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha():
+        return ord(b) == ord(a) + 1
+    ma, mb = re.match(r"(\d+)\.([a-z])$", a), re.match(r"(\d+)(?:\.([a-z]))?$", b)
+    if ma and mb:
+        return (mb.group(2) and mb.group(1) == ma.group(1) and ord(mb.group(2)) == ord(ma.group(2)) + 1) or \
+            (not mb.group(2) and int(mb.group(1)) == int(ma.group(1)) + 1)
+    return False
 
 
 def _ends_open_or_unclosed(text: str) -> bool:
