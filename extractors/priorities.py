@@ -333,14 +333,18 @@ def _same_item(a: str, b: str) -> bool:
 
 
 def _duplicates(a: _Candidate, b: _Candidate) -> bool:
-    if abs(len(a.items) - len(b.items)) > 1 or not a.items or not b.items:
+    if not a.items or not b.items:
+        return False
+    if a.title == b.title and all(any(_same_item(x.text, y.text) for y in b.items) for x in a.items):
+        return True  # a fragment of the same list (a duplicated text layer, a page split)
+    if abs(len(a.items) - len(b.items)) > 1:
         return False
     matched = sum(1 for x in a.items if any(_same_item(x.text, y.text) for y in b.items))
     return matched >= 0.75 * max(len(a.items), len(b.items))
 
 
 def _preference(c: _Candidate) -> tuple:
-    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2}[c.kind], c.page, c.start)
+    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2}[c.kind], -len(c.items), c.page, c.start)
 
 
 def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem]:
