@@ -50,6 +50,32 @@ def load(path: Path):
     return doc, parse_structure(doc)
 
 
+def bench_variants(rendered: Path, gold_dir: Path) -> None:
+    """The same scores on the seeds' PDF renderings and OCR-noisy copies (samples/rendered)."""
+    for suffix in (".pdf", ".noisy.txt"):
+        tp = fp = fn = 0
+        meta_ok = Counter()
+        n = 0
+        for gold_path in sorted(gold_dir.glob("*.json")):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            path = rendered / (Path(gold["doc"]).stem + suffix)
+            if not path.exists():
+                continue
+            n += 1
+            doc, structure = load(path)
+            items = extract_priorities(doc, structure)
+            g = Counter(norm(i) for lst in gold["priority_lists"] for i in lst["items"])
+            p = Counter(norm(x.item_text) for x in items)
+            t = sum((g & p).values())
+            tp, fp, fn = tp + t, fp + sum(p.values()) - t, fn + sum(g.values()) - t
+            meta = extract_metadata(doc, structure)
+            for key in ("doc_type", "issuer", "region"):
+                meta_ok[key] += loose(meta.get(key)) == loose(gold.get(key))
+        if n:
+            print(f"seeds as {suffix}: priority items recall {tp / max(1, tp + fn):.3f} precision "
+                  f"{tp / max(1, tp + fp):.3f}; " + ", ".join(f"{k} {v}/{n}" for k, v in meta_ok.items()))
+
+
 def bench_seeds(seeds: Path, gold_dir: Path) -> dict:
     tp = fp = fn = 0
     rank_ok = rank_total = 0
@@ -157,6 +183,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rendered", type=Path, default=ROOT / "samples" / "rendered")
     args = ap.parse_args(argv)
     result = bench_seeds(args.seeds, args.gold)
+    print("\n== the same seeds rendered as PDF and as OCR-noisy text")
+    bench_variants(args.rendered, args.gold)
     matrix_paths = sorted(args.seeds.glob("*.txt")) + sorted(args.rendered.glob("*.pdf"))
     bench_matrix(matrix_paths)
     bench_pdfs(args.pdfs)

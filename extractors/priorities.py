@@ -167,6 +167,9 @@ def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
             ok = cue_heading is not None and not (headings and _is_negative(headings[0].text))
         if not ok:
             continue
+        lengths = sorted(len(it.text.split()) for b in group for it in b.top_items)
+        if lengths[len(lengths) // 2] > v["max_median_item_words"]:
+            continue
         if cue_heading is not None:
             title = cue_heading.text
         elif lead and not weak:

@@ -100,7 +100,8 @@ def vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("heading_keywords", "priority_heading_keywords", "list_cues_re", "non_priority_cues_re",
                     "ranking_cues_re", "reported_cues_re", "summary_headings_re", "weak_lead_in_re",
-                    "continuation_words", "sentence_starters", "bullets", "field_labels", "tables"):
+                    "continuation_words", "sentence_starters", "bullets", "field_labels", "tables",
+                    "max_median_item_words"):
             require(key in data, f"missing key {key!r}")
         for key in [k for k in data if k.endswith("_re")]:
             require(isinstance(data[key], list) and data[key], f"{key} must be a non-empty list")
@@ -530,7 +531,8 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
             j -= 1
         if j < 0 or j in heading_at_line or markers[j]:
             return None, None
-        if not lines[j].text.endswith(":"):
+        if not lines[j].text.endswith(":") and not re.search(r"\b(?:volgende|onderstaande|hieronder)\b[^.!?]*[.]?$",
+                                                            lines[j].text, re.IGNORECASE):
             return None, None
         # collect the paragraph
         k = j

@@ -160,3 +160,26 @@ def test_seed_items_match_gold(stem):
     for lst in ranked:
         for pos, text in enumerate(lst["items"], start=1):
             assert any(i.item_text == text and i.rank == pos for i in items)
+
+
+def test_actions_under_a_priority_and_long_descriptions_are_not_priority_lists():
+    text = """\
+Prioriteit ondermijning
+
+Voor deze prioriteit voeren we de volgende acties uit:
+- een integraal projectplan per wijk;
+- bestuurlijke controles op bedrijventerreinen.
+
+De gemeente heeft de volgende prioriteiten gekozen:
+- Wij zorgen ervoor dat alle jongeren die overlast veroorzaken binnen twee weken na een melding een gesprek krijgen met de jongerenwerker en de wijkagent, en dat hun ouders daarbij worden betrokken en geïnformeerd;
+- Wij zorgen ervoor dat elke melding van woonoverlast binnen vijf werkdagen wordt opgepakt door de woningcorporatie, de gemeente en de politie samen, en dat de melder binnen die termijn wordt teruggebeld en geïnformeerd;
+- Wij zorgen ervoor dat ondernemers op bedrijventerreinen die signalen van ondermijning zien, die zonder drempels kunnen melden bij een vast aanspreekpunt bij de gemeente, en dat zij een terugkoppeling krijgen;
+
+De raad heeft de volgende speerpunten vastgesteld.
+- Veilige wijken
+- Digitale veiligheid
+"""
+    lists = lists_of(text)
+    assert list(lists) == ["De raad heeft de volgende speerpunten vastgesteld."]
+    assert [i.item_text for i in lists["De raad heeft de volgende speerpunten vastgesteld."]] == [
+        "Veilige wijken", "Digitale veiligheid"]
