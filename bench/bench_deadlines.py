@@ -124,6 +124,9 @@ def main(argv=None) -> int:
     ap.add_argument("--text", default=str(ROOT / "samples" / "text"))
     ap.add_argument("--clean", action="store_true", help="run extractors.clean first (when it exists)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--pipeline", metavar="SUFFIX",
+                    help="score the whole pipeline (extract_path: read, clean, parse, every extractor) on the "
+                         "files in --text whose name is the gold stem + SUFFIX, e.g. '.pdf' or '.noisy.txt'")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
@@ -134,22 +137,42 @@ def main(argv=None) -> int:
     for gold_path in sorted(Path(args.gold).glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         text_path = Path(args.text) / gold["doc"]
+        if args.pipeline:
+            text_path = Path(args.text) / (Path(gold["doc"]).stem + args.pipeline)
         if not text_path.exists():
             print(f"skip {gold_path.name}: {text_path} missing")
             continue
-        doc = _build_doc(text_path, args.clean)
+        if args.pipeline:
+            from extractors.clean import clean_document
+            from extractors.extract import extract_path
+            from extractors.reader import read_document
+            t_pipe = time.perf_counter()
+            extraction = extract_path(text_path)
+            t_pipe = time.perf_counter() - t_pipe
+            doc = clean_document(read_document(text_path))
+            parse_pages(doc.pages)
+        else:
+            extraction = None
+            doc = _build_doc(text_path, args.clean)
         print(f"\n{gold['doc']}  (gold: {len(gold.get('deadlines', []))} deadlines, doc_date {gold.get('doc_date')}, "
               f"period {gold.get('period')})")
         anchor = None
         report["documents"][gold["doc"]] = {}
         for system in systems:
             t0 = time.perf_counter()
-            if system == "ours":
+            if system == "ours" and extraction is not None:
+                rec = extraction.document
+                doc_date = dt.date.fromisoformat(rec.doc_date) if rec.doc_date else None
+                period, rows = (rec.period_start, rec.period_end), extraction.deadlines
+                anchor = doc_date
+            elif system == "ours":
                 doc_date, period, rows = ours(doc)
                 anchor = doc_date
             else:
                 doc_date, period, rows = baseline(doc, anchor, with_cues=system.endswith("cues"))
             secs = time.perf_counter() - t0
+            if system == "ours" and extraction is not None:
+                secs = t_pipe  # the whole pipeline on this file, not only the deadline stage
             dl = score_deadlines(rows, gold.get("deadlines", []))
             strict = score_deadlines(rows, gold.get("deadlines", []), strict=True)
             date_s = score_value(doc_date.isoformat() if doc_date else None, gold.get("doc_date"), norm_date)

@@ -28,6 +28,8 @@ import functools
 import re
 from typing import Optional
 
+from rapidfuzz import fuzz
+
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
 from extractors.docdates import is_date_line
@@ -39,6 +41,9 @@ from extractors.vocab import load_yaml, require
 #: characters before an expression searched for reference/recurring words
 CUE_WINDOW = 32
 WHAT_MAX_WORDS = 18
+#: two sentences this similar (rapidfuzz ratio, letters and digits only) with the same date
+#: are one statement rendered twice (a second PDF text layer, with its own OCR noise)
+DUPLICATE_SIMILARITY = 90
 
 
 def _validate(data) -> None:
@@ -391,6 +396,7 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
                       structure: Structure, mentions: list[ThemeMention]) -> list[Deadline]:
     out: list[Deadline] = []
     seen: set = set()
+    kept_sentences: dict[tuple, list[str]] = {}
     reference_day = dt.date(period[0], 1, 1) if doc_date is None and period and period[0] else None
     for page in doc.pages:
         text = page.text
@@ -403,11 +409,14 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
             if not ok:
                 continue
             # A PDF with a second text layer repeats every sentence: one deadline per (date, wording).
-            keys = {(expr.date, expr.precision, _flat(sentence))}
+            flat = _flat(sentence)
+            keys = {(expr.date, expr.precision, flat)}
             keys |= {(expr.date, expr.precision, side) for side in _local_context(sentence, expr.text)}
-            if keys & seen:
-                continue
+            if keys & seen or any(fuzz.ratio(flat, other) >= DUPLICATE_SIMILARITY
+                                  for other in kept_sentences.get((expr.date, expr.precision), ())):
+                continue  # OCR noise differs between the two renderings
             seen |= keys
+            kept_sentences.setdefault((expr.date, expr.precision), []).append(flat)
             out.append(Deadline(
                 doc_id=doc.doc_id, date=expr.date, precision=expr.precision, timex=expr.timex, mod=expr.mod,
                 date_text=" ".join(text[expr.full_start:expr.char_end].split()), cue=cue,

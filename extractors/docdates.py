@@ -19,6 +19,7 @@ import collections
 import datetime as dt
 import functools
 import re
+from pathlib import Path
 from typing import Optional
 
 from extractors.dates import DateExpression, find_dates
@@ -94,14 +95,12 @@ def document_date(doc: Document) -> Optional[dt.date]:
                 if found:
                     return dt.date.fromisoformat(found[0].date)
     # 2. version/status lines anywhere (footers repeat): the most frequent date
-    counts: collections.Counter = collections.Counter()
-    for page in doc.pages:
-        for _, line in _lines(page.text):
-            if len(line) < 200 and p["version"].search(line):
-                for e in _day_dates(line):
-                    counts[e.date] += 1
-    if counts:
-        return dt.date.fromisoformat(counts.most_common(1)[0][0])
+    found = _version_date(page.text for page in doc.pages)
+    if found is None:
+        # The cleaner drops running footers, which is where drafts carry their date.
+        found = _version_date(_furniture_texts(doc))
+    if found is not None:
+        return found
     # 3. "Plaats, 3 mei 2023" in the head of page 1
     for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]):
         if p["place_date"].match(line):
@@ -109,6 +108,41 @@ def document_date(doc: Document) -> Optional[dt.date]:
             if found:
                 return dt.date.fromisoformat(found[0].date)
     return None
+
+
+def _version_date(texts) -> Optional[dt.date]:
+    p = _patterns()
+    counts: collections.Counter = collections.Counter()
+    for text in texts:
+        for _, line in _lines(text):
+            if len(line) < 200 and p["version"].search(line):
+                for e in _day_dates(line):
+                    counts[e.date] += 1
+    return dt.date.fromisoformat(counts.most_common(1)[0][0]) if counts else None
+
+
+def _furniture_texts(doc: Document):
+    """Text the cleaner removed (running headers/footers), where it is available.
+
+    Uses `doc.removed_lines` / `page.furniture` when the cleaner keeps them; otherwise
+    re-reads the source file once (only when no document date was found in the text).
+    """
+    kept = list(getattr(doc, "removed_lines", None) or [])
+    for page in doc.pages:
+        kept += list(getattr(page, "furniture", None) or [])
+    if kept:
+        yield "\n".join(kept)
+        return
+    path = Path(doc.source_path) if doc.source_path and not doc.source_path.startswith("<") else None
+    if path is None or not path.is_file():
+        return
+    try:
+        from extractors.reader import read_document
+        raw = read_document(path)
+    except Exception:  # an unreadable source only costs the fallback, never the document
+        return
+    for page in raw.pages:
+        yield page.text
 
 
 def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Optional[int], Optional[int]]:
