@@ -50,7 +50,8 @@ def _any(rxs, text: Optional[str]) -> bool:
 
 
 def _has_list_cue(text: Optional[str]) -> bool:
-    return _any(vocab()["list_cues_rx"], text)
+    # an explicit ranking ("in volgorde van prioriteit") also announces a priority list
+    return _any(vocab()["list_cues_rx"], text) or _any(vocab()["ranking_cues_rx"], text)
 
 
 def _is_negative(text: Optional[str]) -> bool:
@@ -176,7 +177,8 @@ def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
             title = lead
         else:
             title = (context + " " + lead) if context and lead else (lead or block.title or "")
-        cue_text = " ".join(t for t in (title, lead if not weak else None) if t)
+        cue_text = " ".join(t for t in (title, lead if not weak else None,
+                                        headings[0].text if headings else None) if t)
         items = []
         for b in group:
             for it in b.top_items:

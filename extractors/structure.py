@@ -445,6 +445,22 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
                 return False
         return False
 
+    # A numbered run that goes on after another list restarted at 1 in between ("2. Analyse",
+    # "1. ...", "2. ...", "3. Onze keuzes") numbers sections: its title-like lines are headings.
+    for i in _section_run_lines(markers):
+        mk = markers[i]
+        text = strip_markup(mk["text"]).strip()
+        if (i in heading_at_line or not text or len(text.split()) > 12 or text.rstrip()[-1:] in ".;,?!"
+                or not text[0].isupper()):
+            continue
+        j = next_nonblank(i)
+        if j is not None and not markers[j] and lines[j].text[:1].islower():
+            continue  # the line runs on: an item broken over lines
+        line = lines[i]
+        heading_at_line[i] = Heading(line.page, line.start, line.end, re.sub(r"\s*:$", "", text), 1, mk["num"],
+                                     "numbered", None, collapse(line.text))
+        markers[i] = None
+
     # Marker lines that head a section rather than open an item: "a. De top 10 ...:" right
     # above a numbered list, or "2. De Veiligheidsstrategie" followed by running text and
     # no "3." soon after. PDF text has no blank lines or bold type to tell them apart.
@@ -623,6 +639,35 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
         i += 1
     close_block()
     return headings, blocks
+
+
+def _section_run_lines(markers: list[Optional[dict]]) -> list[int]:
+    """Line indexes of digit markers whose sequence encloses a list that restarts at 1."""
+    open_runs: list[dict] = []  # innermost last
+    all_runs: list[dict] = []
+    for i, mk in enumerate(markers):
+        if not mk or mk["family"] != "digit":
+            continue
+        base = int(mk["num"].split(".")[0])
+        punct = mk.get("punct", ".")
+        target = None
+        for k in range(len(open_runs) - 1, -1, -1):
+            r = open_runs[k]
+            if r["punct"] == punct and (base == r["last"] + 1 or (base == r["last"] and "." in mk["num"])):
+                target = k
+                break
+        if target is None:
+            run = {"punct": punct, "first": base, "last": base, "lines": [i], "section": False}
+            open_runs.append(run)
+            all_runs.append(run)
+            continue
+        inner = open_runs[target + 1:]
+        if any(r["first"] == 1 and len(r["lines"]) >= 2 for r in inner):
+            open_runs[target]["section"] = True
+        del open_runs[target + 1:]
+        open_runs[target]["last"] = base
+        open_runs[target]["lines"].append(i)
+    return sorted(i for r in all_runs if r["section"] for i in r["lines"])
 
 
 def _follows(a: Optional[str], b: Optional[str]) -> bool:

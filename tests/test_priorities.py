@@ -183,3 +183,45 @@ De raad heeft de volgende speerpunten vastgesteld.
     assert list(lists) == ["De raad heeft de volgende speerpunten vastgesteld."]
     assert [i.item_text for i in lists["De raad heeft de volgende speerpunten vastgesteld."]] == [
         "Veilige wijken", "Digitale veiligheid"]
+
+
+PDF_PLAN = """\
+Integraal Veiligheidsplan Hardenberg 2024-2027
+1. Inleiding
+Dit integraal veiligheidsplan beschrijft hoe de gemeente Hardenberg de komende vier jaar werkt aan
+een veilige samenleving. Het plan is opgesteld samen met politie, Openbaar Ministerie en partners.
+2. Wat we hebben opgehaald
+In de veiligheidsanalyse en de gesprekken met inwoners zijn de volgende onderwerpen het vaakst
+genoemd, in volgorde van prioriteit:
+1. Verkeersveiligheid rond scholen
+2. Woninginbraken
+3. Overlast van jongeren
+4. Drugsgebruik in het uitgaansgebied
+3. Onze prioriteiten
+Het college kiest voor de periode 2024-2027 de volgende drie prioriteiten:
+• Ondermijning, met aandacht voor drugslabs in het buitengebied en
+witwassen via vastgoed;
+• Jeugd en veiligheid;
+• Zorg en veiligheid, waaronder personen met onbegrepen gedrag.
+Daarnaast blijven we werken aan de basis. Dat betekent onder meer:
+• handhaving in de openbare ruimte;
+• samenwerking met de veiligheidsregio IJsselland.
+4. Uitvoering
+Elk jaar stellen we een uitvoeringsprogramma op. Hierin staan per prioriteit de acties.
+"""
+
+
+def test_pdf_text_without_blank_lines_sections_ranked_input_and_own_choice():
+    doc = document_from_text(PDF_PLAN)
+    structure = parse_structure(doc)
+    numbered = [(h.number, h.text) for h in structure.headings if h.kind == "numbered"]
+    assert numbered == [("1", "Inleiding"), ("2", "Wat we hebben opgehaald"), ("3", "Onze prioriteiten"),
+                        ("4", "Uitvoering")]
+    lists = lists_of(PDF_PLAN)
+    assert len(lists) == 2
+    ranked = [v for v in lists.values() if v[0].ranked][0]
+    assert [(i.rank, i.item_text) for i in ranked][:2] == [(1, "Verkeersveiligheid rond scholen"), (2, "Woninginbraken")]
+    assert not ranked[0].adopted  # what residents named, not the college's choice
+    own = lists["Onze prioriteiten"]
+    assert own[0].adopted and not own[0].ranked
+    assert own[0].item_text == "Ondermijning, met aandacht voor drugslabs in het buitengebied en witwassen via vastgoed"
