@@ -163,18 +163,45 @@ def resolve_area(text: Optional[str], day: Optional[dt.date], gm: dict[str, Muni
     if not _str(text):
         return []
     live = [m for m in gm.values() if m.active_on(day)] or list(gm.values())
-    codes: list[str] = []
-    for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
+
+    def match(part: str) -> list[str]:
         k = _key(part)
         if not k:
-            continue
+            return []
         hit = [m.cbs_code for m in live if _key(m.name) == k]
         for attr in ("police_unit", "safety_region", "province"):
             if hit:
                 break
             hit = [m.cbs_code for m in live if _key(getattr(m, attr)) == k]
-        codes += [c for c in hit if c not in codes]
+        return hit or _gazetteer_codes(part, live)
+
+    # whole first: "Kollumerland en Nieuwkruisland" is one municipality, "Dronten, Urk en Lelystad" three
+    codes = match(text)
+    if codes:
+        return codes
+    for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
+        codes += [c for c in match(part) if c not in codes]
     return codes
+
+
+def _gazetteer_codes(part: str, live: list[Municipality]) -> list[str]:
+    """Spellings the CSV names don't have: aliases, "gemeente X", "Eenheid X", "Friesland"."""
+    try:
+        from extractors import gazetteer as gz
+    except ImportError:
+        return []
+    m = gz.resolve_municipality(part, fuzzy=False)
+    if m is not None:
+        live_codes = {x.cbs_code for x in live}
+        if m.cbs_code in live_codes:
+            return [m.cbs_code]
+        return [x.cbs_code for x in gz.current_successors(m) if x.cbs_code in live_codes]
+    for attr, resolve in (("police_unit", gz.resolve_police_unit), ("safety_region", gz.resolve_safety_region),
+                          ("province", gz.resolve_province)):
+        name = resolve(part)
+        if name:
+            return [x.cbs_code for x in live if getattr(x, attr) == name]
+    return []
 
 
 def document_coverage(documents: pd.DataFrame, by: str,
@@ -271,7 +298,9 @@ class Comparison:
     matrix: pd.DataFrame             # wide form
     theme_period: pd.DataFrame
     deadlines: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # as compared (rolled up with top_level)
+    top_level: bool = False
+    raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # as read: the workbook shows these
 
     def outputs(self) -> dict[str, pd.DataFrame]:
         return {f"compare_{self.by}_theme": self.group_theme,
@@ -312,15 +341,99 @@ def theme_catalogue(themes: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFram
                     "parent_theme_id": entry["parent_theme_id"], "vng_field": entry["vng_field"]})
     frame = pd.DataFrame(out, columns=["theme_id", "theme_label", "parent_theme_id", "vng_field"])
     if frame.empty:
-        return frame
-    # parents before their children, children under their parent
-    label_of = dict(zip(frame["theme_id"], frame["theme_label"]))
-    frame["_root"] = [(label_of.get(p) or l).casefold() if p else l.casefold()
-                      for p, l in zip(frame["parent_theme_id"], frame["theme_label"])]
-    frame["_child"] = frame["parent_theme_id"].notna()
-    frame["_field"] = frame["vng_field"].fillna("~")
-    frame = frame.sort_values(["_field", "_root", "_child", "theme_label"]).drop(columns=["_root", "_child", "_field"])
-    return frame.reset_index(drop=True)
+        return frame.assign(depth=pd.Series(dtype=int))
+    # a tree: top-level themes by VNG field and label, each followed by its sub-themes
+    entries = frame.to_dict("records")
+    present = {e["theme_id"] for e in entries}
+    children: dict[Optional[str], list[dict]] = {}
+    for e in entries:
+        parent = e["parent_theme_id"] if e["parent_theme_id"] in present and e["parent_theme_id"] != e["theme_id"] else None
+        children.setdefault(parent, []).append(e)
+    ordered: list[dict] = []
+
+    def walk(parent: Optional[str], depth: int) -> None:
+        kids = sorted(children.get(parent, []), key=lambda e: ((e["vng_field"] or "~") if depth == 0 else "",
+                                                               e["theme_label"].casefold()))
+        for e in kids:
+            if any(o["theme_id"] == e["theme_id"] for o in ordered):
+                continue  # a cycle in the parents: show the theme once
+            ordered.append({**e, "depth": depth})
+            walk(e["theme_id"], depth + 1)
+
+    walk(None, 0)
+    placed = {e["theme_id"] for e in ordered}
+    ordered += [{**e, "depth": 0} for e in entries if e["theme_id"] not in placed]
+    return pd.DataFrame(ordered, columns=["theme_id", "theme_label", "parent_theme_id", "vng_field", "depth"])
+
+
+def _parent_of(themes: pd.DataFrame) -> dict[str, Optional[str]]:
+    """theme -> parent, from the tables, completed from the theme vocabulary for parents no document names."""
+    parent = {}
+    for t in themes.to_dict("records"):
+        tid = _str(t.get("theme_id"))
+        if tid and (tid not in parent or parent[tid] is None):
+            parent[tid] = _str(t.get("parent_theme_id"))
+    try:
+        from extractors.theme_vocab import theme_info
+    except ImportError:  # an older extractors package: the tables alone
+        theme_info = None
+    todo = [p for p in parent.values() if p and p not in parent]
+    while todo and theme_info is not None:
+        tid = todo.pop()
+        if tid in parent:
+            continue
+        info = theme_info(tid) or {}
+        parent[tid] = info.get("parent")
+        if parent[tid] and parent[tid] not in parent:
+            todo.append(parent[tid])
+    return parent
+
+
+def _theme_label(tid: str, themes: pd.DataFrame) -> tuple[str, Optional[str]]:
+    rows = themes[themes["theme_id"] == tid]
+    if len(rows):
+        return str(rows["theme_label"].mode().iloc[0]), _str(rows["vng_field"].dropna().iloc[0]) if rows["vng_field"].notna().any() else None
+    try:
+        from extractors.theme_vocab import theme_info
+
+        info = theme_info(tid) or {}
+    except ImportError:
+        info = {}
+    return info.get("label") or tid, info.get("vng_field")
+
+
+def roll_up(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with every sub-theme replaced by its top-level theme (prioritized if any part is)."""
+    themes = _frame(tables, "themes", ["doc_id", "theme_id", "theme_label", "parent_theme_id", "vng_field",
+                                       "prioritized", "rank", "mentions", "first_page", "evidence"])
+    parent = _parent_of(themes)
+
+    def root(tid):
+        seen = set()
+        while _str(tid) and parent.get(tid) and tid not in seen:
+            seen.add(tid)
+            tid = parent[tid]
+        return tid
+
+    out = dict(tables)
+    if not themes.empty:
+        t = themes.copy()
+        t["theme_id"] = t["theme_id"].map(root)
+        t["prioritized"] = t["prioritized"].map(_truthy)
+        t["mentions"] = pd.to_numeric(t["mentions"], errors="coerce").fillna(0)
+        rows = []
+        for (doc_id, tid), part in t.groupby(["doc_id", "theme_id"], sort=False):
+            label, field = _theme_label(tid, themes)
+            first = part.sort_values("prioritized", ascending=False).iloc[0].to_dict()
+            rows.append({**first, "theme_id": tid, "theme_label": label, "vng_field": field, "parent_theme_id": None,
+                         "prioritized": bool(part["prioritized"].any()), "mentions": int(part["mentions"].sum()),
+                         "first_page": part["first_page"].min()})
+        out["themes"] = pd.DataFrame(rows, columns=t.columns)
+    for name in ("theme_mentions", "municipality_priorities", "deadlines", "priorities"):
+        frame = tables.get(name)
+        if frame is not None and "theme_id" in frame.columns:
+            out[name] = frame.assign(theme_id=frame["theme_id"].map(lambda x: root(x) if _str(x) else x))
+    return out
 
 
 def document_themes(documents: pd.DataFrame, themes: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -354,9 +467,14 @@ def municipality_table_themes(documents: pd.DataFrame, cells: pd.DataFrame,
 
 
 def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optional[str] = None,
-            today: Optional[dt.date] = None, gm: Optional[dict[str, Municipality]] = None) -> Comparison:
+            today: Optional[dt.date] = None, gm: Optional[dict[str, Municipality]] = None,
+            top_level: bool = False) -> Comparison:
+    """`top_level`: sub-themes count for their top-level theme (fewer, broader rows)."""
     if by not in GROUPINGS:
         raise ValueError(f"--by {by!r}: choose one of {', '.join(GROUPINGS)}")
+    original = tables
+    if top_level:
+        tables = roll_up(tables)
     today = today or dt.date.today()
     gm = gm if gm is not None else municipalities()
     documents = _frame(tables, "documents", ["doc_id", "status", "title", "source_path", "region", "police_unit",
@@ -410,7 +528,7 @@ def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optiona
                 "doc_ids": ";".join(sorted(per_doc)),
                 "from_table": any(h["source"] == "municipality table" for h in hits),
             })
-    columns = ["by", "group", "theme_id", "theme_label", "parent_theme_id", "vng_field", "status", "n_docs",
+    columns = ["by", "group", "theme_id", "theme_label", "parent_theme_id", "vng_field", "depth", "status", "n_docs",
                "n_docs_prioritized", "n_docs_mentioned", "mentions", "periods", "doc_ids", "from_table"]
     group_theme = pd.DataFrame(rows, columns=columns)
     return Comparison(by=by, period=period, today=today, documents=documents.reset_index(drop=True),
@@ -418,7 +536,7 @@ def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optiona
                       group_theme=group_theme, matrix=wide_matrix(group_theme, catalogue),
                       theme_period=theme_period_matrix(documents, coverage, doc_themes, catalogue),
                       deadlines=deadlines_timeline(tables, documents, coverage, catalogue, today),
-                      tables=tables)
+                      tables=tables, top_level=top_level, raw_tables=original)
 
 
 def cell_text(status: str, mentions: int) -> str:
@@ -454,24 +572,29 @@ def theme_period_matrix(documents: pd.DataFrame, coverage: pd.DataFrame, doc_the
     period_of = dict(zip(documents["doc_id"], documents["period"]))
     periods = sorted(set(period_of.values()), key=lambda p: (p == UNKNOWN, p.strip("()")))
     groups_of = coverage.groupby("doc_id")["group"].apply(set).to_dict()
+    hits_of: dict[tuple[str, str], list[dict]] = {}
+    for hit in doc_themes.to_dict("records"):
+        if hit["doc_id"] in period_of:
+            hits_of.setdefault((period_of[hit["doc_id"]], hit["theme_id"]), []).append(hit)
     rows = []
     for period in periods:
         docs = {d for d, p in period_of.items() if p == period}
+        all_groups = set().union(*[groups_of.get(d, set()) for d in docs]) if docs else set()
         for theme in catalogue.to_dict("records"):
-            hits = doc_themes[(doc_themes["theme_id"] == theme["theme_id"]) & doc_themes["doc_id"].isin(docs)]
-            prio = set(hits.loc[hits["status"] == "prioritized", "doc_id"])
-            ment = set(hits["doc_id"]) - prio
+            hits = hits_of.get((period, theme["theme_id"]), [])
+            prio = {h["doc_id"] for h in hits if h["status"] == "prioritized"}
+            ment = {h["doc_id"] for h in hits} - prio
             rows.append({
                 "period": period, **theme,
                 "status": "prioritized" if prio else "mentioned" if ment else "absent",
                 "n_docs": len(docs), "n_docs_prioritized": len(prio), "n_docs_mentioned": len(ment),
-                "n_groups": len(set().union(*[groups_of.get(d, set()) for d in docs])) if docs else 0,
+                "n_groups": len(all_groups),
                 "n_groups_prioritized": len(set().union(*[groups_of.get(d, set()) for d in prio])) if prio else 0,
-                "mentions": int(hits["mentions"].sum()),
-                "doc_ids": ";".join(sorted(set(hits["doc_id"]))),
+                "mentions": int(sum(int(h["mentions"] or 0) for h in hits)),
+                "doc_ids": ";".join(sorted({h["doc_id"] for h in hits})),
             })
-    return pd.DataFrame(rows, columns=["period", "theme_id", "theme_label", "parent_theme_id", "vng_field", "status",
-                                       "n_docs", "n_docs_prioritized", "n_docs_mentioned", "n_groups",
+    return pd.DataFrame(rows, columns=["period", "theme_id", "theme_label", "parent_theme_id", "vng_field", "depth",
+                                       "status", "n_docs", "n_docs_prioritized", "n_docs_mentioned", "n_groups",
                                        "n_groups_prioritized", "mentions", "doc_ids"])
 
 
@@ -516,7 +639,7 @@ def format_matrix(comparison: Comparison, width: Optional[int] = None) -> str:
     groups = list(dict.fromkeys(gt["group"]))
     labels = []
     for theme in comparison.themes.to_dict("records"):
-        indent = "  " if theme["parent_theme_id"] else ""
+        indent = "  " * int(theme.get("depth") or 0)
         labels.append((theme["theme_id"], indent + theme["theme_label"]))
     label_w = min(max(len(l) for _, l in labels), 44)
     cells = {(r["group"], r["theme_id"]): (f"{SYMBOL[r['status']]}{r['mentions']}" if r["status"] != "absent" else ".")
@@ -595,7 +718,8 @@ def write_outputs(comparison: Comparison, out_dir: Path, report: bool = True, ex
     if excel:
         from pipeline.excel import write_workbook
 
-        sheets = {name: comparison.tables[name] for name in CONTRACT_TABLES if name in comparison.tables}
+        raw = comparison.raw_tables or comparison.tables
+        sheets = {name: raw[name] for name in CONTRACT_TABLES if name in raw}
         # sheet names have 31 characters at most: drop the file prefix
         for name, frame in comparison.outputs().items():
             short = name.removeprefix("compare_")
@@ -613,6 +737,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="rows of the matrix (default: region)")
     parser.add_argument("--period", default=None,
                         help="plan period to compare: YYYY-YYYY, YYYY (periods covering it), latest, or all (default)")
+    parser.add_argument("--top-level", action="store_true",
+                        help="count sub-themes for their top-level theme (e.g. hennepteelt as ondermijning)")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                         help="reference day for upcoming/overdue deadlines (default: today)")
     parser.add_argument("--no-report", action="store_true", help="do not write report.html")
@@ -626,7 +752,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ivp compare: no tables in {out_dir}; run `ivp run INPUT... --out {out_dir}` first", file=sys.stderr)
         return 1
     try:
-        comparison = compare(tables, by=args.by, period=args.period, today=args.today)
+        comparison = compare(tables, by=args.by, period=args.period, today=args.today,
+                             top_level=getattr(args, "top_level", False))
     except ValueError as exc:
         print(f"ivp compare: {exc}", file=sys.stderr)
         return 2

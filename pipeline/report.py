@@ -252,8 +252,8 @@ def render_report(c: Comparison) -> str:
     # ---- group × theme heatmap
     groups = list(dict.fromkeys(c.group_theme["group"]))
     theme_ids = list(c.themes["theme_id"])
-    row_labels = [("  " if p else "") + _short(label[t], 46)
-                  for t, p in zip(theme_ids, c.themes["parent_theme_id"].map(_str))]
+    row_labels = ["   " * int(depth or 0) + _short(label[t], 46)
+                  for t, depth in zip(theme_ids, c.themes["depth"])]
     blocks: dict[str, str] = {}
     cells = {}
     gt = c.group_theme.set_index(["group", "theme_id"])

@@ -77,12 +77,12 @@ def sample_extractions() -> list[Extraction]:
         themes=[_theme(b, "ondermijning", "Ondermijning", True, 3),
                 _theme(b, "cybercrime", "Cybercrime en gedigitaliseerde criminaliteit", True, 1),
                 _theme(b, "jeugd", "Jeugd en veiligheid", True, 1, field="Jeugd en veiligheid"),
-                _theme(b, "zorg_veiligheid", "Zorg en veiligheid", False, 1, field="Fysieke veiligheid")],
+                _theme(b, "zorg_en_veiligheid", "Zorg en veiligheid", False, 1, field="Fysieke veiligheid")],
         theme_mentions=(_mentions(b, "ondermijning", ["Ondermijning blijft een thema.", "Ondermijning raakt ons allen.",
                                                       "De aanpak van ondermijning wordt versterkt."])
                         + _mentions(b, "cybercrime", ["Cybercrime groeit snel."])
                         + _mentions(b, "jeugd", ["Jeugd en veiligheid is het tweede thema."], surface="Jeugd")
-                        + _mentions(b, "zorg_veiligheid", ["Zorg en veiligheid wordt nog verkend."],
+                        + _mentions(b, "zorg_en_veiligheid", ["Zorg en veiligheid wordt nog verkend."],
                                     surface="Zorg en veiligheid")),
         deadlines=[_deadline(b, "2023-11-09", "day", "9 november 2023",
                              "Het IMV wordt op 9 november 2023 ter vaststelling geagendeerd."),
@@ -197,7 +197,7 @@ def test_region_matrix_statuses_and_counts(out_dir):
     for g in groups:
         assert status(c, g, "ondermijning")["status"] == "prioritized"
     assert status(c, "Noord-Nederland", "cybercrime")["status"] == "mentioned"
-    assert status(c, "Oost-Nederland", "zorg_veiligheid")["status"] == "absent"
+    assert status(c, "Oost-Nederland", "zorg_en_veiligheid")["status"] == "absent"
     assert status(c, "Oost-Nederland", "ondermijning")["mentions"] == 2
     assert status(c, "Noord-Holland", "ondermijning")["mentions"] == 3
     assert status(c, "Oost-Nederland", "ondermijning")["periods"] == "2019-2022"
@@ -249,6 +249,56 @@ def test_resolve_area_handles_lists_units_and_suffixes():
     assert len(cmp.resolve_area("Midden-Nederland", None, gm)) > 20
     assert cmp.resolve_area("Bergen", None, gm)  # CBS writes "Bergen (L.)"/"Bergen (NH.)"
     assert cmp.resolve_area("Atlantis", None, gm) == []
+    assert cmp.resolve_area("Kollumerland en Nieuwkruisland", dt.date(2015, 1, 1), gm) == ["GM0079"]
+    assert cmp.resolve_area("Gemeente Dronten", None, gm) == ["GM0303"]  # through the gazetteer
+    assert len(cmp.resolve_area("Eenheid Noord-Holland", None, gm)) > 20
+
+
+def _with_subthemes(tmp_path):
+    exs = sample_extractions()
+    oost, nned = exs[0], exs[2]
+    # hennep's parent (drugscriminaliteit) is in no document; its grandparent ondermijning is
+    nned.themes.append(_theme("nnederland", "hennep", "Hennepteelt", True, 2, parent="drugscriminaliteit"))
+    nned.theme_mentions += _mentions("nnederland", "hennep", ["Georganiseerde hennepteelt pakken we aan.",
+                                                              "Hennep blijft een probleem."], surface="hennep")
+    oost.themes.append(_theme("oost", "verward_gedrag", "Personen met verward gedrag", True, 1,
+                              parent="kwetsbare_personen", field="Veilige woon- en leefomgeving"))
+    oost.theme_mentions += _mentions("oost", "verward_gedrag", ["Personen met verward gedrag vragen aandacht."],
+                                     surface="verward gedrag")
+    oost.themes.append(_theme("oost", "ondermijning_sub", "Vakantieparken", False, 1, parent="ondermijning"))
+    write_contract_tables(tmp_path, exs)
+    return cmp.load_tables(tmp_path)
+
+
+def test_sub_themes_are_listed_under_their_parent(tmp_path):
+    c = cmp.compare(_with_subthemes(tmp_path), today=TODAY)
+    order = list(c.themes["theme_id"])
+    i = order.index("ondermijning")
+    assert order[i + 1] == "ondermijning_sub" and c.themes["depth"].iloc[i + 1] == 1
+    # a sub-theme whose parent no document names stands on its own
+    assert c.themes.set_index("theme_id").loc["hennep", "depth"] == 0
+    text = cmp.format_matrix(c, width=200)
+    assert "\n  Vakantieparken" in text
+
+
+def test_top_level_rolls_sub_themes_into_their_root(tmp_path):
+    tables = _with_subthemes(tmp_path)
+    c = cmp.compare(tables, today=TODAY, top_level=True)
+    ids = set(c.themes["theme_id"])
+    assert not ids & {"hennep", "verward_gedrag", "ondermijning_sub"}
+    assert (c.themes["depth"] == 0).all()
+    # hennep (via drugscriminaliteit) counts for ondermijning: 1 own mention + 2 hennep mentions
+    assert status(c, "Noord-Nederland", "ondermijning")["mentions"] == 3
+    # verward gedrag -> kwetsbare personen -> zorg en veiligheid, labelled from the vocabulary
+    row = status(c, "Oost-Nederland", "zorg_en_veiligheid")
+    assert row["status"] == "prioritized" and row["theme_label"] == "Zorg en veiligheid"
+    assert status(c, "Noord-Holland", "zorg_en_veiligheid")["status"] == "mentioned"
+    # the workbook still gets the tables as extracted
+    assert "hennep" in set(c.raw_tables["themes"]["theme_id"])
+    # and the report finds the sentences of the rolled-up sub-themes
+    from pipeline.report import render_report
+
+    assert "<mark>hennep</mark>" in render_report(c).casefold()
 
 
 # ---------------------------------------------------------------- periods and deadlines
