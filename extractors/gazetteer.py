@@ -57,17 +57,30 @@ def fold(text: str) -> str:
     return text.strip()
 
 
+class _FoldTable(dict):
+    """str.translate table built on demand: a non-ASCII letter -> its base letter (same length)."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        if ch in "‐‑–—":
+            value = "-"
+        elif ch in "’‘":
+            value = "'"
+        elif ch.isalpha():
+            base = unicodedata.normalize("NFKD", ch)[0]
+            value = base if len(base) == 1 else ch
+        else:
+            value = ch
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable({c: chr(c) for c in range(128)})
+
+
 def _fold_same_length(text: str) -> str:
     """Per-character fold that keeps offsets: for scanning running text."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)[0] if ch.isalpha() else ch
-        if ch in "‐‑–—":
-            base = "-"
-        elif ch in "’‘":
-            base = "'"
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 def strip_suffix(name: str) -> str:
@@ -242,44 +255,75 @@ def describe(municipality_list: list[Municipality]) -> dict:
 
 # ---------------------------------------------------------------- scanning running text
 
+_TOKEN = re.compile(r"'s|[^\W\d_][\w']*")
+
+
 @functools.cache
-def _scan_rx() -> re.Pattern:
+def _scan_index() -> dict[str, list[tuple[str, ...]]]:
+    """First word -> the word sequences of every name that starts with it (folded)."""
     idx = _index()
     names = set()
     for m in municipalities():
         names.add(strip_suffix(m.name))
     names |= set(_aliases()["municipality_aliases"])
-    names |= {n for n in idx["units"].values()} | set(_aliases()["police_unit_aliases"])
-    names |= {n for n in idx["provinces"].values()} | set(_aliases()["province_aliases"])
-    names |= {n for n in idx["regions"].values()} | set(_aliases()["safety_region_aliases"])
-    parts = []
-    for n in sorted(names, key=len, reverse=True):
-        folded = _fold_same_length(n)
-        words = re.split(r"[\s\-]+", folded)
-        parts.append(r"[\s\-]+".join(re.escape(w) for w in words if w))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    names |= set(idx["units"].values()) | set(_aliases()["police_unit_aliases"])
+    names |= set(idx["provinces"].values()) | set(_aliases()["province_aliases"])
+    names |= set(idx["regions"].values()) | set(_aliases()["safety_region_aliases"])
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for n in names:
+        words = tuple(w.lower() for w in _TOKEN.findall(_fold_same_length(n)))
+        if words:
+            out.setdefault(words[0], []).append(words)
+    for seqs in out.values():
+        seqs.sort(key=len, reverse=True)  # longest name first
+    return out
 
 
 def find_places(text: str) -> list[Place]:
     """Every place name in `text` with its kinds; a name may be several (Groningen)."""
     folded = _fold_same_length(text)
     idx = _index()
+    scan = _scan_index()
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(folded)]
     out = []
-    for m in _scan_rx().finditer(folded):
-        surface = text[m.start():m.end()]
+    k = 0
+    while k < len(tokens):
+        start, end, word = tokens[k]
+        match_len = 0
+        for seq in scan.get(word, ()):
+            n = len(seq)
+            if k + n > len(tokens):
+                continue
+            ok = all(tokens[k + x][2] == seq[x] for x in range(n))
+            # the words of a name are separated by spaces or hyphens only
+            ok = ok and all(re.fullmatch(r"[\s\-]+", folded[tokens[k + x][1]:tokens[k + x + 1][0]])
+                            for x in range(n - 1))
+            if ok:
+                match_len = n
+                break
+        if not match_len:
+            k += 1
+            continue
+        s_, e_ = start, tokens[k + match_len - 1][1]
+        if (s_ > 0 and folded[s_ - 1] in "-") or (e_ < len(folded) and folded[e_] == "-" and
+                                                  e_ + 1 < len(folded) and folded[e_ + 1].isalpha()):
+            k += 1
+            continue  # part of a longer hyphenated word ("Noord-Hollands", "Groningen-Zuid")
+        surface = text[s_:e_]
+        k += match_len
         if not any(c.isupper() for c in surface):
             continue  # "haren", "leek": words, not places
         key = fold(surface)
         if key in idx["units"]:
-            out.append(Place("police_unit", idx["units"][key], surface, m.start(), m.end()))
+            out.append(Place("police_unit", idx["units"][key], surface, s_, e_))
         if key in idx["regions"]:
-            out.append(Place("safety_region", idx["regions"][key], surface, m.start(), m.end()))
+            out.append(Place("safety_region", idx["regions"][key], surface, s_, e_))
         if key in idx["provinces"]:
-            out.append(Place("province", idx["provinces"][key], surface, m.start(), m.end()))
+            out.append(Place("province", idx["provinces"][key], surface, s_, e_))
         if key in idx["by_key"]:
-            before = folded[max(0, m.start() - 12):m.start()].lower()
+            before = folded[max(0, s_ - 12):s_].lower()
             if key in idx["ambiguous"] and "gemeente" not in before:
                 continue
             for mun in idx["by_key"][key]:
-                out.append(Place("municipality", mun.name, surface, m.start(), m.end()))
+                out.append(Place("municipality", mun.name, surface, s_, e_))
     return out
