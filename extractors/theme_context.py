@@ -128,13 +128,14 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                 else:
                     level = 3
             elif any(p.search(raw) for p in vocab.cue_res["item"]):
-                kind = "item"
+                # "c. Voorstel voor thema's:" introduces a list; it is not an item of one
+                kind = "text" if text.endswith(":") else "item"
             else:
                 words = text.split()
                 last = re.sub(r"\W+$", "", words[-1]).lower() if words else ""
                 if (len(words) <= max_words and (text[0].isupper() or text[0].isdigit())
                         and text[-1] not in ".,;" and last not in prose_end
-                        and (prev_kind in ("blank", "heading") or prev_text[-1:] in ".:;!?")):
+                        and (prev_kind in ("blank", "heading", "item") or prev_text[-1:] in ".:;!?")):
                     kind = "heading"
             m = _NUM_RE.match(raw)
             line = Line(page.number, start, end, text, kind, level, int(m.group(1)) if m else None)
@@ -154,13 +155,43 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                     break
                 j += 1
                 continue
-            if nxt.kind == "text" and (blanks == 0 or nxt.text[:1].islower()):
+            prev_end = page_text_char(doc, line.page, end - 1)
+            if nxt.kind == "text" and (blanks == 0 or nxt.text[:1].islower()) \
+                    and (nxt.text[:1].islower() or prev_end not in ".!?;"):
+                # a new sentence after a finished one is the next paragraph, not the item
                 end, blanks = nxt.end, 0
                 j += 1
                 continue
             break
         line.cont_end = end
     return out
+
+
+def _line_texts(lines: list[Line], k: int) -> list[str]:
+    ln = lines[k]
+    out = [ln.text]
+    for nxt in lines[k + 1:]:
+        if nxt.page != ln.page or nxt.start >= ln.item_end:
+            break
+        if nxt.text:
+            out.append(nxt.text)
+    return out
+
+
+def page_text_char(doc: Document, page: int, pos: int) -> str:
+    text = doc.page(page).text
+    while pos >= 0 and text[pos].isspace():
+        pos -= 1
+    return text[pos] if pos >= 0 else ""
+
+
+def _marker_style(text: str) -> str:
+    t = text.lstrip()
+    if t[:1].isdigit() or t[:2].startswith("(") and t[1:2].isdigit():
+        return "number"
+    if re.match(r"\(?[a-z][.)]\s", t):
+        return "letter"
+    return "bullet"
 
 
 def _lead_in(lines: list[Line], first_item: int) -> tuple[list[str], Optional[Line]]:
@@ -233,7 +264,10 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
         first = i
         block = [i]
         j = i + 1
+        style = _marker_style(lines[i].text)
         while j < len(lines):
+            if lines[j].kind == "item" and _marker_style(lines[j].text) != style:
+                break  # another marker style starts another list (with its own lead-in)
             if lines[j].kind == "item":
                 block.append(j)
             elif lines[j].kind == "blank" or (lines[j].kind == "text" and lines[j].start < lines[block[-1]].item_end
@@ -254,12 +288,19 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                 ctx.vetoed.update(idxs)
                 continue
             own = _judge(vocab, ln.text)
+            if own == "adopted" and verdict != "adopted" and len(
+                    " ".join(_line_texts(lines, b)).split()) > 12:
+                own = None  # "... voor geprioriteerde high impact crimes" in a target, not a label
             if verdict == "adopted" or own == "adopted":
                 if own in ("reported", "rejected"):
                     ctx.vetoed.update(idxs)
                     continue
                 rank = ln.number if ranked and ln.number is not None else None
                 first_theme = None
+                approaches = [k for k in idxs if vocab.themes[mentions[k].theme_id].approach]
+                if len({mentions[k].theme_id for k in idxs}) > len({mentions[k].theme_id for k in approaches}):
+                    # "persoonsgericht aanpakken van zware beroepscriminelen": the method is not the theme
+                    idxs = [k for k in idxs if k not in approaches]
                 for k in idxs:
                     first_theme = first_theme or mentions[k].theme_id
                     adopt(k, ln.text, ln.page, rank if mentions[k].theme_id == first_theme else None, "item")
@@ -329,6 +370,8 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
         for li, x in sec_mentions:
             m = mentions[x]
             if x in ctx.vetoed or m.theme_id == owner or x in ctx.verdicts:
+                continue
+            if vocab.themes[m.theme_id].approach:
                 continue
             if _is_subtheme(vocab, m, owner, lines[li], mentions, by_page, doc.page(m.page).text):
                 adopt(x, ln.text, ln.page, None, "section")

@@ -33,6 +33,7 @@ class ThemeDef:
     misspellings: tuple[str, ...]
     weak: frozenset[str]
     pseudo: tuple[str, ...]
+    approach: bool = False  # a way of working (persoonsgerichte aanpak), not a problem
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _validate_themes(data) -> None:
             vals = t.get(key) or []
             require(isinstance(vals, list) and all(isinstance(v, str) and v.strip() for v in vals),
                     f"{tid}: {key} must be a list of non-empty strings")
+        require(isinstance(t.get("approach", False), bool), f"{tid}: approach must be true or false")
         for w in t.get("weak") or []:
             require(w in terms, f"{tid}: weak term {w!r} is not one of its terms")
     for t in themes:
@@ -227,7 +229,7 @@ def load_vocab() -> ThemeVocab:
             id=t["id"], label=t["label"], parent=t.get("parent"), field=t["field"],
             terms=tuple(t.get("terms") or []), abbreviations=tuple(t.get("abbreviations") or []),
             misspellings=tuple(t.get("misspellings") or []), weak=frozenset(t.get("weak") or []),
-            pseudo=tuple(t.get("pseudo") or []),
+            pseudo=tuple(t.get("pseudo") or []), approach=bool(t.get("approach", False)),
         )
         themes[td.id] = td
         for text, missp in [(x, False) for x in td.terms] + [(x, True) for x in td.misspellings]:
