@@ -637,11 +637,15 @@ def format_matrix(comparison: Comparison, width: Optional[int] = None) -> str:
         return "No themes in the compared documents."
     width = width or shutil.get_terminal_size((120, 40)).columns
     groups = list(dict.fromkeys(gt["group"]))
-    labels = []
+    labels: list[tuple[Optional[str], str]] = []  # (theme id, text); no id: a VNG field heading
+    field_now = object()
     for theme in comparison.themes.to_dict("records"):
-        indent = "  " * int(theme.get("depth") or 0)
-        labels.append((theme["theme_id"], indent + theme["theme_label"]))
-    label_w = min(max(len(l) for _, l in labels), 44)
+        depth = int(theme.get("depth") or 0)
+        if depth == 0 and (theme.get("vng_field") or None) != field_now:
+            field_now = theme.get("vng_field") or None
+            labels.append((None, (field_now or "(no VNG field)").upper()))
+        labels.append((theme["theme_id"], "  " * (depth + 1) + theme["theme_label"]))
+    label_w = min(max(len(l) for _, l in labels), 46)
     cells = {(r["group"], r["theme_id"]): (f"{SYMBOL[r['status']]}{r['mentions']}" if r["status"] != "absent" else ".")
              for r in gt.to_dict("records")}
     col_w = max(5, max(len(c) for c in cells.values()) + 1)
@@ -654,6 +658,9 @@ def format_matrix(comparison: Comparison, width: Optional[int] = None) -> str:
         lines.append(" " * label_w + "  " + " ".join(f"[{n}]".rjust(col_w) for n in numbers))
         for tid, label in labels:
             text = label if len(label) <= label_w else label[: label_w - 1] + "\u2026"
+            if tid is None:
+                lines.append(text)
+                continue
             lines.append(text.ljust(label_w) + "  " + " ".join(cells.get((g, tid), ".").rjust(col_w) for g in block))
     lines.append("")
     info = gt.drop_duplicates("group").set_index("group")
