@@ -80,6 +80,7 @@ def _cues() -> dict:
         "separators": tuple(data["planning_entry_separators"]),
         "before_voor": {x.lower() for x in data["before_voor_words"]},
         "continuation": {x.lower() for x in data["continuation_words"]},
+        "weekdays": {x.lower() for x in data["docdate"]["weekdays"]},
     }
 
 
@@ -90,6 +91,13 @@ def _line_of(text: str, pos: int) -> tuple[int, str]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return start, text[start:end if end >= 0 else len(text)]
+
+
+def _alone_on_line(line: str, expr: DateExpression) -> bool:
+    """ "22.05.2024" or "donderdag 17 juni 2021" on a line of its own: a form's value, nothing due."""
+    rest = line.replace(expr.text.split("\n")[0], " ", 1) if "\n" not in expr.text else line
+    words = re.findall(r"[^\W\d_]+", rest)
+    return not words or (len(words) == 1 and words[0].lower() in _cues()["weekdays"])
 
 
 _BULLET = re.compile(r"^[\s\-\u2022\u25cf\u25aa\u25e6*\u2013\u2014>#|]*(?:\(?\d{1,2}[.)]\s+|[a-z][.)]\s+)?")
@@ -117,6 +125,9 @@ def _past_tense(sentence: str, spacy_sent=None) -> bool:
         return False
     if c["perfect"].search(sentence):
         parts = [m.group(0).lower() for m in c["participle"].finditer(sentence)]
+        if spacy_sent is not None:
+            # participles without ge- ("veranderd", "besproken") need the tagger
+            parts += [t.lower_ for t in spacy_sent if t.morph.get("VerbForm") == ["Part"] and t.lower_ in sentence.lower()]
         return any(p not in c["participle_exceptions"] for p in parts)
     return False
 
@@ -153,6 +164,8 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     _, line = _line_of(text, expr.char_start)
     if is_date_line(line):
         return False, None, "document date line"
+    if expr.relation_text is None and _alone_on_line(line, expr):
+        return False, None, "a date alone on its line (a header value)"
     if expr.kind == "year_range":
         return False, None, "period"
     before = text[max(0, expr.full_start - CUE_WINDOW):expr.full_start]

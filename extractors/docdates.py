@@ -29,12 +29,16 @@ from extractors.vocab import load_yaml, require
 #: characters of page 1 that count as the document's head (title, letter head).
 HEAD_CHARS = 2500
 TITLE_WEIGHT = 3
+#: non-empty lines after a bare "Datum" label searched for its value (form layouts)
+LABEL_LOOKAHEAD = 8
+#: leading non-empty lines of page 1 that count as the title for a dated title
+TITLE_LINES = 3
 
 
 def _validate(data) -> None:
     require(isinstance(data, dict) and isinstance(data.get("docdate"), dict), "missing 'docdate' mapping")
     d = data["docdate"]
-    for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues"):
+    for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues", "weekdays"):
         require(isinstance(d.get(key), list) and d[key], f"docdate.{key} must be a non-empty list")
 
 
@@ -53,11 +57,13 @@ def _patterns() -> dict[str, re.Pattern]:
     w = _words()
     return {
         # "Datum 9 mei 2023", "Datum : 20-10-2023", "**Datum:** 20 april 2018"
-        "label": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['date_labels'])})\b[\s*_]*[:.]?[\s*_]*(?=\S)", re.I),
+        "label": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['date_labels'])})(?!\w)[\s*_]*[:.]?[\s*_]*(?:(?=\S)|$)", re.I),
         "version": re.compile(rf"(?:{_alt(w['version_words'])})", re.I),
         "title": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['title_labels'])})\b[\s*_]*:?", re.I),
         "plan": re.compile(rf"(?:{_alt(w['plan_nouns'])})", re.I),
         "past": re.compile(rf"(?:{_alt(w['past_period_cues'])})\s+$", re.I),
+        # a line that is (a weekday and) a date, possibly followed by other header values
+        "value_line": re.compile(rf"^\s*(?:(?:{_alt(w['weekdays'])})\s+)?\d{{1,2}}[\s.\-/]", re.I),
         "place_date": re.compile(r"^\s*[A-Z][\w'’. -]{1,40},\s*(?=\d{1,2}\s)", re.M),
     }
 
@@ -87,13 +93,19 @@ def document_date(doc: Document) -> Optional[dt.date]:
     p = _patterns()
     if not doc.pages:
         return None
-    # 1. labelled line near the top (first page, or the first 2 pages of a short head)
+    # 1. labelled line near the top (first page, or the first 2 pages of a short head);
+    #    form layouts put the value on a later line ("Datum" / "Onderwerp" / "10 september 2024")
     for page in doc.pages[:2]:
-        for _, line in _lines(page.text[:HEAD_CHARS * 2]):
+        lines = [line for _, line in _lines(page.text[:HEAD_CHARS * 2]) if line.strip()]
+        for i, line in enumerate(lines):
             if p["label"].match(line):
                 found = _day_dates(line)
                 if found:
                     return dt.date.fromisoformat(found[0].date)
+                for later in lines[i + 1:i + 1 + LABEL_LOOKAHEAD]:
+                    found = _day_dates(later)
+                    if found and p["value_line"].match(later):
+                        return dt.date.fromisoformat(found[0].date)
     # 2. version/status lines anywhere (footers repeat): the most frequent date
     found = _version_date(page.text for page in doc.pages)
     if found is None:
@@ -107,6 +119,12 @@ def document_date(doc: Document) -> Optional[dt.date]:
             found = _day_dates(line)
             if found:
                 return dt.date.fromisoformat(found[0].date)
+    # 4. a day in the title lines: "Besluitenlijst raadsvergadering 29 juni 2015", "Verslag ... d.d. 18 maart 2024"
+    head = [line for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]) if line.strip()][:TITLE_LINES]
+    for line in head:
+        found = _day_dates(line)
+        if found:
+            return dt.date.fromisoformat(found[0].date)
     return None
 
 

@@ -263,3 +263,21 @@ def test_all_dates_are_iso_with_known_precision():
         for r in rows:
             dt.date.fromisoformat(r.date)
             assert r.precision in ("day", "week", "month", "quarter", "half", "year")
+
+
+def test_header_values_and_wrapped_years():
+    text = ("Datum\n21.05.2024\nKenmerk\nD2024-03-011394\nDatum verzending\n22.05.2024\n\n"
+            "De politie realiseert een verdachtenratio geweld van 60% in\n2025.\n\n"
+            "In de Statenvergadering van 24 april 2024 hebben wij toegezegd de communicatie te verbeteren. "
+            "Op 25 september 2024 vindt de bespreking plaats in de Statencommissie.")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2025-12-31", "in 2025"), ("2024-09-25", "Op 25 september 2024")]
+
+
+def test_perfect_tense_without_ge_participle_needs_the_tagger():
+    text = "Vanaf 1 januari 2023 zijn de regels rondom het bestrijden van ratten veranderd."
+    rows, _ = deadlines(text, parse=True)  # no document date: tense decides
+    assert rows == []
+    # without a tagger "veranderd" is not seen as a participle: the blank pipeline keeps it
+    rows, _ = deadlines(text)
+    assert [r.date for r in rows] == ["2023-01-01"]

@@ -81,3 +81,18 @@ def test_is_date_line():
     assert is_date_line("Utrecht, 3 juni 2024")
     assert not is_date_line("De raad besluit op 9 november 2023 over het plan.")
     assert not is_date_line("Versie van het plan wordt in 2024 herzien.")
+
+
+def test_form_layout_label_with_value_on_a_later_line():
+    text = ("Memo\nAanpak jeugdoverlast\nDatum\nOnderwerp\n10 september 2024\nEvaluatie cameratoezicht "
+            "(gebaseerd op de versie van 22 juli 2024)\n\nInleiding\nSinds 1 januari 2023 ...")
+    assert run(text)[0] == dt.date(2024, 9, 10)
+    text = "Statenvoorstel nr. 12\nDatum Kenmerk Inlichtingen bij\n16.07.2024 2024-015664\n\nAan Provinciale Staten"
+    assert run(text)[0] == dt.date(2024, 7, 16)
+    text = "Commissie beheer\nDatum:\nAantal sprekers:\nBesluitenlijst\ndonderdag\n17 juni 2021\n\n1. Opening"
+    assert run(text)[0] == dt.date(2021, 6, 17)
+
+
+def test_dated_title_when_nothing_else_dates_the_document():
+    assert run("Besluitenlijst raadsvergadering 29 juni 2015 aanvang 17.00 uur\n1. Opening.")[0] == dt.date(2015, 6, 29)
+    assert run("Verslag bestuurlijk overleg\nd.d. 18 maart 2024\n\nAanwezig: ...")[0] == dt.date(2024, 3, 18)
