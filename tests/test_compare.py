@@ -382,3 +382,49 @@ def test_run_by_municipality_for_one_period(out_dir, capsys):
 def test_run_without_tables_says_what_to_do(tmp_path, capsys):
     assert cmp.run(parse(["--out", str(tmp_path)])) == 1
     assert "ivp run" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the samples, through the real extractors and store
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "text"
+
+
+@pytest.fixture(scope="module")
+def seed_tables(tmp_path_factory):
+    from extractors.extract import extract_paths
+    from pipeline.store import Store
+
+    out = tmp_path_factory.mktemp("seeds")
+    extractions = list(extract_paths(sorted(SAMPLES.glob("*.txt"))))
+    with Store(out) as store:
+        store.replace_documents(extractions, files={})
+        store.export()
+    return out
+
+
+def test_samples_ondermijning_prioritized_in_all_four_regions(seed_tables):
+    tables = cmp.load_tables(seed_tables)
+    for top_level in (False, True):
+        c = cmp.compare(tables, by="region", today=TODAY, top_level=top_level)
+        groups = set(c.group_theme["group"])
+        assert len(groups) == 4, groups
+        rows = c.group_theme[c.group_theme["theme_id"] == "ondermijning"]
+        assert set(rows["status"]) == {"prioritized"}, rows[["group", "status"]]
+        periods = dict(zip(rows["group"], rows["periods"]))
+        assert sorted(periods.values()) == ["2013-2014", "2019-2022", "2024-2027", "2024-2027"]
+    # cybercrime: chosen (or to be explored) in three documents; only a national priority in the 2013 plan
+    c = cmp.compare(tables, by="region", today=TODAY, top_level=True)
+    cyber = c.group_theme[c.group_theme["theme_label"].str.contains("Cyber")]
+    by_period = {p: s for p, s in zip(cyber["periods"], cyber["status"])}
+    assert by_period["2019-2022"] == "prioritized" and by_period["2013-2014"] != "prioritized"
+    assert (cyber[cyber["periods"] == "2024-2027"]["status"] == "prioritized").all()
+
+
+def test_samples_by_police_unit_and_municipality(seed_tables):
+    tables = cmp.load_tables(seed_tables)
+    c = cmp.compare(tables, by="police_unit", today=TODAY)
+    assert {"Oost-Nederland", "Noord-Holland", "Noord-Nederland", "Midden-Nederland"} <= set(c.group_theme["group"])
+    c = cmp.compare(tables, by="municipality", period="2024-2027", today=TODAY)
+    groups = set(c.group_theme["group"])
+    assert {"Dronten", "Noordoostpolder", "Urk", "Alkmaar", "Den Helder"} <= groups
+    assert status(c, "Urk", "ondermijning")["status"] == "prioritized"
