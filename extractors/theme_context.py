@@ -157,7 +157,9 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                 continue
             prev_end = page_text_char(doc, line.page, end - 1)
             if nxt.kind == "text" and (blanks == 0 or nxt.text[:1].islower()) \
-                    and (nxt.text[:1].islower() or prev_end not in ".!?;"):
+                    and (nxt.text[:1].islower() or prev_end not in ".!?;:") \
+                    and not (nxt.text.endswith(":") and nxt.text[:1].isupper()):
+                # a capitalised line ending in ":" introduces the next list
                 # a new sentence after a finished one is the next paragraph, not the item
                 end, blanks = nxt.end, 0
                 j += 1
@@ -268,6 +270,9 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
         while j < len(lines):
             if lines[j].kind == "item" and _marker_style(lines[j].text) != style:
                 break  # another marker style starts another list (with its own lead-in)
+            if lines[j].kind == "item" and lines[j].number is not None \
+                    and lines[block[-1]].number is not None and lines[j].number <= lines[block[-1]].number:
+                break  # numbering restarts: a new list
             if lines[j].kind == "item":
                 block.append(j)
             elif lines[j].kind == "blank" or (lines[j].kind == "text" and lines[j].start < lines[block[-1]].item_end

@@ -1,0 +1,307 @@
+"""Theme matching and document-level prioritisation, on Dutch policy prose written for these tests
+and on the text of the real PDFs in samples/pdf."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.document import document_from_text
+from extractors.nlp import parse_pages
+from extractors.records import PriorityItem
+from extractors.structure import Structure
+from extractors.themes import find_mentions, summarize, theme_for_text, theme_info, themes_in_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ids(text: str) -> set[str]:
+    return {t for t, *_ in themes_in_text(text)}
+
+
+def parsed(text: str, spacy: bool = True):
+    doc = document_from_text(text, doc_id="t")
+    if spacy:
+        parse_pages(doc.pages)
+    return doc
+
+
+def summary(text: str, priorities=None, spacy: bool = True):
+    doc = parsed(text, spacy)
+    mentions = find_mentions(doc)
+    rows = summarize(doc, mentions, Structure(), priorities or [])
+    return {r.theme_id: r for r in rows}, mentions
+
+
+# ----------------------------------------------------------------------------- matching
+
+@pytest.mark.parametrize("text, theme", [
+    ("In de wijk Zuid steeg het aantal woninginbraken opnieuw.", "woninginbraak"),
+    ("Een overlastgevende jeugdgroep hangt rond bij het station.", "jeugdgroepen"),
+    ("We pakken straatroven en overvallen op ondernemers hard aan.", "straatroof"),
+    ("Er zijn meer meldingen over personen met ernstig verward gedrag.", "verward_gedrag"),
+    ("Agressie en geweld tegen werknemers met publieke taak nemen toe.", "geweld_publieke_taak"),
+    ("De aanpak van georganiseerde (ondermijnende) misdaad vraagt om samenwerking.", "georganiseerde_criminaliteit"),
+    ("Outlaw motorcycle gangs zijn in de regio actief.", "omg"),
+    ("Criminele geldstromen worden zichtbaar gemaakt.", "witwassen"),
+])
+def test_inflected_and_multiword_terms_match(text, theme):
+    assert theme in ids(text)
+
+
+def test_plural_form_is_a_lemma_match_with_the_term_recorded():
+    ms = [m for m in find_mentions(parsed("Het college wil hennepkwekerij en overlastgevende jeugdgroep aanpakken."))]
+    grp = next(m for m in ms if m.theme_id == "jeugdgroepen")
+    assert grp.match_kind == "lemma" and grp.term == "overlastgevende jeugdgroepen" and grp.score < 100
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Drugs- en alcoholoverlast in het centrum", {"drugsoverlast", "alcoholoverlast"}),
+    ("de aanpak van cyber- en gedigitaliseerde criminaliteit", {"cybercrime", "gedigitaliseerde_criminaliteit"}),
+    ("Verkeersoverlast en -veiligheid rond scholen", {"verkeersoverlast", "verkeersveiligheid"}),
+    ("kennis-, informatie- en expertisedeling tussen partners", {"informatiedeling"}),
+    ("een verkenning naar cybercrime/-fraude", {"cybercrime", "cyberfraude"}),
+    ("Ram- en plofkraken bij pinautomaten", {"ram_plofkraken"}),
+])
+def test_coordination_ellipsis_names_every_conjunct(text, expected):
+    assert expected <= ids(text)
+
+
+def test_elided_tail_is_not_a_theme_of_its_own():
+    # "-fraude" completes "cyberfraude"; it is not the broad theme fraude
+    assert "fraude" not in ids("Verkenning van de aanpak van cybercrime/-fraude")
+
+
+@pytest.mark.parametrize("typo, theme", [
+    ("Ondermijnign", "ondermijning"),  # swapped letters
+    ("Ondemijning", "ondermijning"),  # dropped letter
+    ("rnensenhandel", "mensenhandel"),  # OCR rn for m
+    ("Radicalisenng", "radicalisering"),  # OCR rn for ri
+    ("woninginbraaak", "woninginbraak"),  # doubled letter
+    ("verkeersveiligheld", "verkeersveiligheid"),
+    ("Jeugdoverlaast", "jeugdoverlast"),
+    ("zorg en veiligheidsdornein", "zorg_en_veiligheid"),  # OCR inside a multiword term
+])
+def test_typos_and_ocr_errors_resolve(typo, theme):
+    assert theme_for_text(typo) == theme
+    kinds = {k for t, _s, _e, k in themes_in_text(typo) if t == theme}
+    assert "fuzzy" in kinds
+
+
+@pytest.mark.parametrize("word", [
+    "ondernemers", "onderneming", "Ondernemen", "ondernemend", "geweldig", "jeugdige", "jeugdigen",
+    "inbreken", "kennisneming", "verkeer", "rationalisering", "populariseren", "extreme", "overleg",
+])
+def test_look_alikes_never_match(word):
+    assert theme_for_text(word) is None
+    assert theme_for_text(f"De {word} in de gemeente worden betrokken.") is None
+
+
+def test_exact_term_beats_a_fuzzy_look_alike():
+    assert ids("Het keurmerk veilig ondernemen wordt uitgebreid.") == {"veilig_ondernemen"}
+
+
+def test_abbreviations_are_case_sensitive_whole_tokens():
+    assert theme_for_text("HIC") == "high_impact_crime"
+    assert theme_for_text("De aanpak van OMG's en CSV's") == "omg"
+    assert "georganiseerde_criminaliteit" in ids("De aanpak van OMG's en CSV's")
+    assert theme_for_text("hic et nunc") is None
+    assert theme_for_text("omg wat een dag") is None
+    assert theme_for_text("Het CSV-bestand met cijfers") is None
+
+
+def test_weak_term_only_counts_among_other_themes_or_as_label():
+    doc = parsed("De gemeente verkoopt vastgoed aan de stationszijde om de begroting sluitend te maken.")
+    assert not [m for m in find_mentions(doc) if m.theme_id == "vastgoed"]
+    doc = parsed("Aandacht gaat uit naar mensenhandel, vastgoed, witwassen en hennepteelt in de regio.")
+    assert [m for m in find_mentions(doc) if m.theme_id == "vastgoed"]
+    assert theme_for_text("Vastgoed") == "vastgoed"
+
+
+def test_theme_for_text_takes_the_first_theme_named():
+    assert theme_for_text("Geweld (inclusief straatroof, overvallen en huiselijk geweld)") == "geweld"
+    assert theme_for_text("3.2 Prioriteit woninginbraken") == "woninginbraak"
+    assert theme_for_text("Verkeeroverlast en -veiligheid") == "verkeersoverlast"
+    assert theme_for_text("Planning en proces") is None
+    assert theme_for_text("") is None
+
+
+def test_mentions_carry_provenance():
+    text = "Inleiding\n\nDe gemeente ziet ondermijning als grootste opgave. Ook woninginbraken nemen toe.\f" \
+           "Pagina twee gaat over radicalisering."
+    doc = parsed(text)
+    ms = find_mentions(doc)
+    by = {m.theme_id: m for m in ms}
+    for m in ms:
+        page = doc.page(m.page)
+        assert page.text[m.char_start:m.char_end] == m.surface
+        assert m.surface in m.sentence
+        assert m.match_kind in {"exact", "lemma", "abbreviation", "fuzzy"}
+    assert by["radicalisering"].page == 2
+    assert by["ondermijning"].sentence == "De gemeente ziet ondermijning als grootste opgave."
+    assert by["ondermijning"].score == 100 and by["ondermijning"].match_kind == "exact"
+
+
+def test_works_without_a_spacy_parse():
+    doc = document_from_text("Onze speerpunten zijn ondernijning, jeugdoverlast en cybercrime.")
+    assert doc.pages[0].spacy_doc is None
+    assert {"ondermijning", "jeugdoverlast", "cybercrime"} <= {m.theme_id for m in find_mentions(doc)}
+
+
+# ----------------------------------------------------------------------------- prioritisation
+
+IVP = """Integraal Veiligheidsplan 2025-2028
+
+1. Inleiding
+
+Dit plan beschrijft hoe de gemeente met haar partners werkt aan een veilige stad. Ook huiselijk geweld
+blijft aandacht vragen, net als de veiligheid rond evenementen.
+
+2. Onze prioriteiten
+
+Na gesprekken met inwoners, ondernemers en partners kiest het college de volgende prioriteiten:
+
+1. Ondermijning
+Hieronder vallen onder meer drugshandel, witwassen en misbruik van vakantieparken.
+2. Jeugdoverlast
+3. Verkeersveiligheid
+
+De landelijke prioriteiten van de politie zijn:
+
+- Cybercrime
+- Mensenhandel
+
+3. Uitwerking
+
+3.1 Speerpunt ondermijning
+
+We versterken de bestuurlijke aanpak. Daarbij richten we ons in het bijzonder op zorgfraude.
+De gemeente werkt samen met het RIEC en de Belastingdienst aan een goede informatiepositie.
+
+Thema Evenementenveiligheid
+
+Het thema veilige evenementen wordt komend jaar nader verkend; een keuze volgt later.
+"""
+
+
+def test_issuer_priorities_are_prioritized_and_reported_lists_are_not():
+    rows, _ = summary(IVP)
+    for tid in ("ondermijning", "jeugdoverlast", "verkeersveiligheid"):
+        assert rows[tid].prioritized, tid
+    for tid in ("cybercrime", "mensenhandel", "huiselijk_geweld"):
+        assert not rows[tid].prioritized, tid
+
+
+def test_sub_themes_under_a_priority_are_prioritized_with_their_parent():
+    rows, _ = summary(IVP)
+    for tid in ("drugscriminaliteit", "witwassen", "vakantieparken", "zorgfraude"):
+        assert rows[tid].prioritized, tid
+    assert rows["witwassen"].parent_theme_id == "ondermijning"
+    assert rows["witwassen"].vng_field == "Integriteit en veiligheid"
+    # a partner's information position mentioned in passing is not a sub-theme
+    assert not rows["informatiepositie"].prioritized
+
+
+def test_explicitly_not_chosen_theme_is_not_prioritized():
+    rows, _ = summary(IVP)
+    assert not rows["evenementen"].prioritized
+
+
+def test_same_plan_as_pdf_text_without_blank_lines():
+    squeezed = "\n".join(line for line in IVP.split("\n") if line.strip())
+    rows, _ = summary(squeezed)
+    assert {t for t, r in rows.items() if r.prioritized} == {t for t, r in summary(IVP)[0].items() if r.prioritized}
+
+
+def test_blank_pipeline_gives_the_same_priorities():
+    with_parse = {t for t, r in summary(IVP)[0].items() if r.prioritized}
+    without = {t for t, r in summary(IVP, spacy=False)[0].items() if r.prioritized}
+    assert with_parse == without
+
+
+def test_inline_enumeration_after_a_priority_cue():
+    text = ("Voor de komende vier jaar kiest de gemeente drie speerpunten, namelijk 'veiligheidsbeleving', "
+            "'cybercrime' en 'ondermijning'. Daarbij denken we ook aan thema's als radicalisering en "
+            "polarisatie, die landelijk spelen.")
+    rows, _ = summary(text)
+    assert rows["veiligheidsbeleving"].prioritized and rows["cybercrime"].prioritized
+    assert rows["ondermijning"].prioritized
+    assert not rows["radicalisering"].prioritized and not rows["polarisatie"].prioritized
+
+
+def test_ranked_list_gives_ranks():
+    text = ("Top 3 van onze veiligheidsprioriteiten:\n\n1. Woninginbraken\n2. Jeugdoverlast\n3. Drugsoverlast\n\n"
+            "Overige onderwerpen, zoals fietsendiefstal, pakken we binnen de reguliere aanpak op.")
+    rows, _ = summary(text)
+    assert rows["woninginbraak"].rank == 1 and rows["jeugdoverlast"].rank == 2 and rows["drugsoverlast"].rank == 3
+    assert not rows["fietsendiefstal"].prioritized and rows["fietsendiefstal"].rank is None
+
+
+def test_unranked_numbered_list_has_no_rank():
+    rows, _ = summary(IVP)
+    assert rows["ondermijning"].rank is None
+
+
+def test_heading_with_priority_cue_and_its_section():
+    text = ("Speerpunt 2: Woninginbraken\n\nNaast woninginbraken richten we ons onder meer op fietsendiefstal, "
+            "autokraken en straatroof.\n\nHoofdstuk 5 Financien\n\nHet budget voor buurtpreventie blijft gelijk.")
+    rows, _ = summary(text)
+    assert rows["woninginbraak"].prioritized
+    assert rows["woninginbraak"].evidence.startswith("Speerpunt 2")
+    assert rows["fietsendiefstal"].prioritized and rows["straatroof"].prioritized
+    assert rows["fietsendiefstal"].parent_theme_id == "voertuigcriminaliteit"
+    assert not rows["burgerparticipatie"].prioritized
+
+
+def test_passing_mentions_only_give_no_priority():
+    text = ("De burgemeester sprak met de raad over overlast, geweld en ondermijning in het centrum. "
+            "Een besluit volgt na de zomer.")
+    rows, _ = summary(text)
+    assert rows and not any(r.prioritized for r in rows.values())
+
+
+def test_reported_priority_item_from_the_structure_helper_vetoes():
+    text = "De prioriteiten zijn:\n\n- Ondermijning\n- Cybercrime\n"
+    doc = parsed(text)
+    ms = find_mentions(doc)
+    start = doc.pages[0].text.index("Cybercrime")
+    veto = PriorityItem(doc_id="t", list_title="prioriteiten van het OM", ranked=False, rank=None,
+                        item_text="Cybercrime", theme_id="cybercrime", page=1, char_start=start,
+                        char_end=start + len("Cybercrime"), adopted=False)
+    rows = {r.theme_id: r for r in summarize(doc, ms, Structure(), [veto])}
+    assert rows["ondermijning"].prioritized and not rows["cybercrime"].prioritized
+
+
+# ----------------------------------------------------------------------------- real PDFs
+
+def _pdf_text(name: str) -> str:
+    pdfium = pytest.importorskip("pypdfium2")
+    path = ROOT / "samples" / "pdf" / name
+    if not path.exists():
+        pytest.skip(f"{name} not present")
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\f".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def test_real_pdf_about_rats_has_no_invented_priorities():
+    rows, mentions = summary(_pdf_text("haarlem_memo_visie_rattenbestrijding_2024-04-25.pdf"))
+    assert not any(r.prioritized for r in rows.values())
+    assert set(rows) <= {"overlast"}  # rat nuisance is overlast; nothing else is a safety theme here
+    assert all(m.match_kind == "exact" for m in mentions)
+
+
+def test_real_pdf_council_decisions_do_not_fuzzy_match_everyday_words():
+    text = _pdf_text("overijssel_statenvoorstel_omgevingsverordening_wind_2024-11-22.pdf")
+    assert "kennisneming" in text.lower() or "kennis" in text.lower()
+    rows, mentions = summary(text)
+    assert not [m for m in mentions if m.match_kind == "fuzzy"]
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_theme_info_for_other_extractors():
+    info = theme_info("cybercrime")
+    assert info["label"] == "Cybercrime" and info["parent"] == "cyber"
+    assert info["vng_field"] == "Integriteit en veiligheid"
