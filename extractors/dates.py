@@ -151,6 +151,8 @@ def _grammar() -> _Grammar:
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
         ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
+        ("day_range", rf"(?:van\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:e|ste|de)?(?:\s+(?P<month1>{month}))?\s*(?:{links})\s*"
+                      rf"(?P<d2>\d{{1,2}})(?:e|ste|de)?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
         ("month_range", rf"(?:van\s+)?(?P<month1>{month})\s*(?:{links})\s*(?P<month2>{month})"
                         rf"(?:\s+(?:van\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
         ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
@@ -250,6 +252,8 @@ def _represent(p: _Period, part: Optional[str], relation: Optional[str]) -> dt.d
         return p.start + (p.end - p.start) / 2
     if relation in ("BEFORE", "ON_OR_AFTER"):
         return p.start
+    if relation in ("AFTER", "ON_OR_BEFORE"):
+        return p.end
     return p.rep or p.end
 
 
@@ -370,6 +374,17 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
             if gd.get("year"):
                 year, year_inferred, relative = _parse_year(gd["year"], anchor)
             dt.date(year or 2000, kw["m"], kw["d"])
+        elif name == "day_range":
+            m2 = _month_num(gd["month2"])
+            m1 = _month_num(gd["month1"]) if gd.get("month1") else m2
+            d1, d2 = int(gd["d1"]), int(gd["d2"])
+            if (m1, d1) >= (m2, d2) and m1 <= m2:
+                return None
+            kind, kw = "day", {"m": m2, "d": d2}
+            if gd.get("year"):
+                year, year_inferred, relative = _parse_year(gd["year"], anchor)
+            dt.date(2000, m2, d2), dt.date(2000, m1, d1)
+            range_first_day = (m1, d1)
         elif name == "month_range":
             m1, m2 = _month_num(gd["month1"]), _month_num(gd["month2"])
             if m2 <= m1:
@@ -485,6 +500,15 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
     expr = DateExpression(s, e, raw, None, prd.precision, f"{year}{prd.timex_body}", None,
                           year_inferred=year_inferred, start=prd.start.isoformat(), end=prd.end.isoformat(),
                           kind=kind, part=part, relative=relative)
+    if name == "day_range":
+        m1, d1 = range_first_day
+        y1 = year if (m1, d1) < (kw["m"], kw["d"]) else year - 1  # "van 1 september tot 1 maart 2025"
+        first = dt.date(y1, m1, d1)
+        expr.is_range = True
+        expr.kind = "day_range"
+        expr.range_start = first.isoformat()
+        expr.range_start_timex = first.isoformat()
+        expr.start = first.isoformat()
     if name == "month_range":
         first = _period("month", year, m=range_first_m)
         expr.is_range = True

@@ -187,6 +187,15 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         dates_mod._finish(expr)
     start = dt.date.fromisoformat(expr.start) if expr.start else None
     end = dt.date.fromisoformat(expr.end) if expr.end else None
+    if start and end and expr.part:
+        # "begin 2024" is over by April: judge the part of the period the words name
+        quarter = (end - start) / 4
+        if expr.part == "START":
+            end = start + quarter
+        elif expr.part == "END":
+            start = end - quarter
+        else:
+            start, end = start + quarter, end - quarter
     rel_cue = _relation_cue(expr)
     if doc_date and expr.precision == "day" and start == doc_date and not rel_cue and not due \
             and not expr.relation_text:

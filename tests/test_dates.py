@@ -253,3 +253,18 @@ def test_vocab_validation_fails_loudly():
     data["months"] = {k: v for k, v in data["months"].items() if v != 7}
     with pytest.raises(VocabError):
         _validate(data)
+
+
+@pytest.mark.parametrize("text,anchor,date,start", [
+    ("van 18 januari tot en met 28 februari 2024", A23, "2024-02-28", "2024-01-18"),
+    ("1 t/m 5 juni 2024", A23, "2024-06-05", "2024-06-01"),
+    ("van 1 september tot 1 maart", dt.date(2024, 7, 16), "2025-03-01", "2024-09-01"),
+])
+def test_day_ranges_share_the_year_written_at_the_end(text, anchor, date, start):
+    e = one(text, anchor)
+    assert (e.date, e.range_start, e.precision, e.is_range) == (date, start, "day", True)
+
+
+def test_after_and_on_or_before_take_the_end_of_a_season():
+    assert one("na de zomer van 2024").date == "2024-08-31"
+    assert one("uiterlijk in het najaar van 2024").date == "2024-11-30"

@@ -281,3 +281,17 @@ def test_perfect_tense_without_ge_participle_needs_the_tagger():
     # without a tagger "veranderd" is not seen as a participle: the blank pipeline keeps it
     rows, _ = deadlines(text)
     assert [r.date for r in rows] == ["2023-01-01"]
+
+
+def test_start_of_the_current_year_is_history_by_midyear():
+    text = ("Datum: 16 juli 2024\n\nIn de gesprekken aan het begin van dit jaar hebben wij al aangegeven dat wij "
+            "zullen bijsturen. Eind dit jaar volgt een besluit.")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.mod) for r in rows] == [("2024-12-31", "END")]
+
+
+def test_recurring_yearless_day_window_and_dated_day_range():
+    text = ("Datum: 16 juli 2024\n\nHet tijdsvenster staat open van 1 september tot 1 maart. Het ontwerp lag van "
+            "18 januari tot en met 28 februari 2024 ter inzage. Aanmelden kan van 2 tot en met 13 september 2024.")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2024-09-13", "van 2 tot en met 13 september 2024")]
