@@ -165,7 +165,10 @@ def child_pure(files: list[str], batch: int, write: bool, digest: bool) -> dict:
     timer.install()
     t_import = time.perf_counter() - t_start
     t0 = time.perf_counter()
-    X.load_model()  # the wrapper bills the first load to nlp.load_model
+    tl = time.perf_counter()
+    X.load_model()
+    t_model = time.perf_counter() - tl
+    t0 = time.perf_counter()
     cpu0 = time.process_time()
     extractions, own_timings = [], defaultdict(float)
     per_doc = []
@@ -204,6 +207,7 @@ def child_pure(files: list[str], batch: int, write: bool, digest: bool) -> dict:
         "chars": sum(e.document.n_chars or 0 for e in extractions),
         "statuses": dict(statuses),
         "import_s": t_import,
+        "model_load_s": t_model,
         "extract_s": t_extract,
         "extract_cpu_s": cpu_extract,
         "write_s": t_write,
@@ -223,6 +227,68 @@ def child_pure(files: list[str], batch: int, write: bool, digest: bool) -> dict:
     if digest:
         result["digest"] = table_digest(rows_by_table)
     return result
+
+
+def child_profile(files: list[str], batch: int, out_prefix: str) -> dict:
+    """cProfile over the pure path (model already loaded), and spaCy's time per pipeline component."""
+    import cProfile
+    import io
+    import pstats
+
+    import extractors.extract as X
+    from extractors.nlp import MAX_PAGE_CHARS, load_model
+
+    nlp = load_model().nlp
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    prof.enable()
+    extractions = []
+    for i in range(0, len(files), batch):
+        extractions.extend(X.extract_paths([Path(f) for f in files[i:i + batch]]))
+    prof.disable()
+    total = time.perf_counter() - t0
+    prof.dump_stats(out_prefix + ".pstats")
+    report = {}
+    for key in ("tottime", "cumulative"):
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(key)
+        stats.print_stats(45)
+        report[key] = buf.getvalue()
+    buf = io.StringIO()
+    # Only the project's own functions, by own time: where a rule author can act.
+    stats = pstats.Stats(prof, stream=buf).sort_stats("tottime")
+    stats.print_stats(r"/(extractors|pipeline)/", 40)
+    report["ours_tottime"] = buf.getvalue()
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf).sort_stats("cumulative")
+    stats.print_stats(r"/(extractors|pipeline)/", 60)
+    report["ours_cumulative"] = buf.getvalue()
+    # Per component: the same page texts through each pipe in order.
+    texts = [p.text[:MAX_PAGE_CHARS] for p in _pages_of(files)]
+    comp = {}
+    tt = time.perf_counter()
+    docs = [nlp.make_doc(t) for t in texts]
+    comp["tokenizer"] = time.perf_counter() - tt
+    for name, proc in nlp.pipeline:
+        tt = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=32)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        comp[name] = time.perf_counter() - tt
+    tokens = sum(len(d) for d in docs)
+    pages = sum(e.document.pages or 0 for e in extractions)
+    Path(out_prefix + ".txt").write_text("\n\n".join(f"==== {k}\n{v}" for k, v in report.items()))
+    return {"total_s": total, "pages": pages, "tokens": tokens, "components": comp,
+            "pipe_names": nlp.pipe_names, "text": out_prefix + ".txt", "pstats": out_prefix + ".pstats"}
+
+
+def _pages_of(files: list[str]):
+    from extractors.clean import clean_document
+    from extractors.reader import read_document
+
+    for f in files:
+        try:
+            yield from clean_document(read_document(Path(f))).pages
+        except Exception:
+            continue
 
 
 def child_baseline(tool: str, files: list[str]) -> dict:
@@ -266,6 +332,8 @@ def child_main(args) -> int:
     files = [f for f in files if f]
     if args.child == "pure":
         result = child_pure(files, args.batch, write=not args.no_write, digest=True)
+    elif args.child == "profile":
+        result = child_profile(files, args.batch, args.result + ".profile")
     else:
         result = child_baseline(args.child, files)
     Path(args.result).write_text(json.dumps(result, default=str))
@@ -316,7 +384,7 @@ def run_sharded(files: list[str], procs: int, pages_of: dict[str, int], batch: i
             "cpu_s": sum(r["extract_cpu_s"] for r in results),
             "pages": sum(r["pages"] for r in results),
             "peak_rss_mb_sum": sum(r["peak_rss_mb"] for r in results),
-            "load_s": max(r["stages"].get("nlp.load_model", 0) + r["import_s"] for r in results),
+            "load_s": max(r["model_load_s"] + r["import_s"] for r in results),
             "shards": [{k: r[k] for k in ("docs", "pages", "wall_s", "extract_s", "peak_rss_mb")} for r in results]}
 
 
@@ -342,6 +410,7 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("DO_NOT_TRACK", "1")
     env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -368,7 +437,10 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     wall = time.perf_counter() - t0
     reader.join(5)
     out_reader.join(5)
-    result = {"workers": workers, "wall_s": wall, "returncode": proc.returncode, "peak_rss_mb_tree": peak / 2**20,
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)  # the tree, as far as it was reaped
+    result = {"workers": workers, "wall_s": wall, "cpu_s": cpu, "returncode": proc.returncode,
+              "peak_rss_mb_tree": peak / 2**20,
               "stderr_tail": "".join(stderr_chunks)[-1500:], "stdout_tail": "".join(stdout_chunks)[-1500:]}
     db = out / "ivp.duckdb"
     if db.exists():
@@ -415,7 +487,8 @@ def print_stages(pure: dict) -> None:
     accounted = sum(stages.values())
     pages = max(1, pure["pages"])
     print(f"\n  per-stage breakdown, pure path, 1 process ({pure['docs']} docs, {pure['pages']} pages; "
-          f"{total:.1f} s excl. interpreter start/imports {pure['import_s']:.1f} s):")
+          f"{total:.1f} s; not included: imports {pure['import_s']:.1f} s, spaCy model load "
+          f"{pure['model_load_s']:.1f} s):")
     print(f"    {'stage':<42}{'seconds':>9}{'%':>7}{'ms/page':>9}{'calls':>7}")
     for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
         print(f"    {name:<42}{sec:>9.2f}{100 * sec / total:>7.1f}{1000 * sec / pages:>9.1f}"
@@ -427,6 +500,31 @@ def print_stages(pure: dict) -> None:
             print(f"      {name:<40}{sec:>9.2f}{1000 * sec / pages:>9.1f} ms/page")
 
 
+def profile_main(args, by_kind, report) -> int:
+    files = [f["abs"] for f in prefix_by_pages(by_kind["pdf"], args.profile)]
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    result_path = OUT / f"profile-{stamp}.json"
+    with tempfile.TemporaryDirectory(prefix="ivp-bench-") as tmp:
+        lst = Path(tmp) / "files.txt"
+        lst.write_text("\n".join(files))
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "profile", "--files-from", str(lst),
+               "--result", str(result_path), "--batch", str(args.batch)]
+        proc = subprocess.run(cmd, env=_env(), cwd=str(ROOT), capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:])
+        return 1
+    r = json.loads(result_path.read_text())
+    print(f"profiled {len(files)} PDFs, {r['pages']} pages: {r['total_s']:.1f} s under cProfile "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    print(f"  spaCy per component on the same {r['tokens']} tokens ({', '.join(r['pipe_names'])}):")
+    for name, sec in r["components"].items():
+        print(f"    {name:<24}{sec:8.2f} s {1000 * sec / max(1, r['pages']):8.1f} ms/page")
+    print(Path(r["text"]).read_text().split("==== ours_cumulative")[0][:12000])
+    print(f"  full profile: {r['text']} and {r['pstats']} (e.g. `python -m pstats {r['pstats']}`)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=BENCH / "corpus")
@@ -436,11 +534,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=16, help="documents per extract_paths call")
     ap.add_argument("--quick", action="store_true", help="250 pages; no scaling, long documents or 1-worker CLI")
     ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--cli-workers", default="2", help="worker counts for `ivp run` (default 2; 1 vs 2 workers "
+                    "is shown by the sharded pure path)")
+    ap.add_argument("--text", action="store_true", help="also time the seed text copies (txt/)")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--no-long", action="store_true")
     ap.add_argument("--full", action="store_true", help="pass --full to `ivp run` (re-extract everything)")
     ap.add_argument("--save-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
     ap.add_argument("--check-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
+    ap.add_argument("--profile", type=int, metavar="PAGES", default=0,
+                    help="only profile the pure path (cProfile + spaCy per component) on this many PDF pages")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--files-from", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -466,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "spacy_model": _env()["IVP_SPACY_MODEL"], "pdf_docs": len(pdfs), "pdf_pages": n_pages}
+    if args.profile:
+        return profile_main(args, by_kind, report)
     report["loadavg_start"] = os.getloadavg()
     print(f"ivp speed bench: {len(pdfs)} PDFs, {n_pages} pages; {os.cpu_count()} CPUs; "
           f"model {report['spacy_model']}; load average {report['loadavg_start'][0]:.1f}")
@@ -485,8 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     # ---- pure path, one process: breakdown and digest ------------------------
     pure = run_child("pure", pdfs, args.batch)
     report["pure_1proc"] = pure
-    load_s = pure["import_s"] + pure["stages"].get("nlp.load_model", 0)
-    work_s = pure["extract_s"] + pure["write_s"] - pure["stages"].get("nlp.load_model", 0)
+    load_s = pure["import_s"] + pure["model_load_s"]
+    work_s = pure["extract_s"] + pure["write_s"]
     print(f"  pure path, 1 process: {pure['pages']} pages, {pure['docs']} docs in {pure['wall_s']:.1f} s wall "
           f"= {rate(pure['pages'], pure['wall_s']):.1f} pages/s, {rate(pure['docs'], pure['wall_s']):.2f} docs/s "
           f"(steady state without imports+model load {load_s:.1f} s: {rate(pure['pages'], work_s):.1f} pages/s, "
@@ -515,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- text files ----------------------------------------------------------
     txt = [f["abs"] for f in by_kind["txt"]]
-    if txt and not args.quick:
+    if txt and args.text:
         r = run_child("pure", txt, args.batch, no_write=True)
         report["pure_txt"] = r
         print(f"  text files, 1 process: {r['docs']} docs, {r['chars'] / 1e6:.2f} M chars in {r['extract_s']:.1f} s "
@@ -546,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         report["long"] = []
         for f in by_kind["long"]:
             r = run_child("pure", [f["abs"]], 1, no_write=True)
-            per_page = r["extract_s"] - r["stages"].get("nlp.load_model", 0)
+            per_page = r["extract_s"]
             report["long"].append({"pages": r["pages"], "seconds": per_page, "peak_rss_mb": r["peak_rss_mb"],
                                    "stages": r["stages"]})
             print(f"  one long document, {r['pages']:>4} pages: {per_page:6.1f} s = "
@@ -565,9 +670,7 @@ def main(argv: list[str] | None = None) -> int:
             report["cli_one_small_file"] = {k: warm[k] for k in ("wall_s", "returncode", "peak_rss_mb_tree")}
             print(f"  CLI on one small file (fixed cost: interpreter, Prefect, server, store): {warm['wall_s']:.1f} s"
                   + ("" if warm["returncode"] == 0 else f" FAILED:\n{warm['stderr_tail']}"))
-            for w in workers:
-                if args.quick and w != max(workers):
-                    continue
+            for w in [int(x) for x in args.cli_workers.split(",") if x.strip()]:
                 r = run_cli(cmd, pdfs, w, args.full)
                 report["cli"].append(r)
                 if r["returncode"] != 0:
@@ -577,9 +680,12 @@ def main(argv: list[str] | None = None) -> int:
                 if "digest" in r:
                     same, notes = compare_digests(r["digest"], digest)
                 r["same_as_pure"] = same
+                if same is False:
+                    print("    CLI tables differ from the pure path (code changed between the runs, or a bug): "
+                          + "; ".join(notes))
                 print(f"  CLI `ivp run --workers {w}`: {r.get('pages', '?')} pages, {r.get('docs', '?')} docs in "
                       f"{r['wall_s']:.1f} s = {rate(n_pages, r['wall_s']):.1f} pages/s, "
-                      f"{rate(len(pdfs), r['wall_s']):.2f} docs/s; peak RSS (process tree) "
+                      f"{rate(len(pdfs), r['wall_s']):.2f} docs/s, CPU {r['cpu_s']:.0f} s; peak RSS (process tree) "
                       f"{r['peak_rss_mb_tree']:.0f} MB; tables equal to the pure path: {same}")
 
     # ---- summary ------------------------------------------------------------
@@ -587,9 +693,9 @@ def main(argv: list[str] | None = None) -> int:
     plumber = report.get("pdfplumber")
     best = None
     if report.get("cli"):
-        ok = [r for r in report["cli"] if r["returncode"] == 0 and r["workers"] == max(workers)]
+        ok = sorted((r for r in report["cli"] if r["returncode"] == 0), key=lambda r: -r["workers"])
         if ok:
-            best = ("CLI end to end", max(workers), rate(n_pages, ok[0]["wall_s"]))
+            best = ("CLI end to end", ok[0]["workers"], rate(n_pages, ok[0]["wall_s"]))
     if best is None:
         full = [r for r in report["sharded"] if r["budget"] == args.pages and r["procs"] == max(workers)]
         if full:
