@@ -64,16 +64,38 @@ def _all_term_keys() -> frozenset[str]:
     return frozenset(k for t in vocab.terms for ks in t.keys for k in ks)
 
 
-def tokenize(text: str, spacy_doc=None) -> list[Tok]:
+def _spacy_info(spacy_doc) -> dict[int, tuple[str, str]]:
+    """char offset -> (lemma, POS) of each spaCy token, read as arrays (iterating Tokens is slow)."""
+    from spacy.attrs import IDX, LEMMA, POS
+
+    if len(spacy_doc) == 0:
+        return {}
+    arr = spacy_doc.to_array([IDX, LEMMA, POS])
+    strings = spacy_doc.vocab.strings
+    lemma_cache: dict[int, str] = {}
+    pos_cache: dict[int, str] = {}
     info = {}
-    if spacy_doc is not None:
-        for t in spacy_doc:
-            info[t.idx] = (t.lemma_, t.pos_)
+    for idx, lem, pos in arr.tolist():
+        lstr = lemma_cache.get(lem)
+        if lstr is None:
+            lstr = lemma_cache[lem] = strings[lem] if lem else ""
+        pstr = pos_cache.get(pos)
+        if pstr is None:
+            pstr = pos_cache[pos] = strings[pos] if pos else ""
+        info[idx] = (lstr, pstr)
+    return info
+
+
+def tokenize(text: str, spacy_doc=None) -> list[Tok]:
+    info = _spacy_info(spacy_doc) if spacy_doc is not None else {}
     toks = []
+    empty = ("", "")
     for m in WORD_RE.finditer(text):
         w = m.group(0)
-        lemma, pos = info.get(m.start(), ("", ""))
-        toks.append(Tok(w, m.start(), m.end(), w.lower(), word_keys(w, lemma) if w.isalpha() or "'" in w or "’" in w else frozenset({w.lower()}), pos))
+        s = m.start()
+        lemma, pos = info.get(s, empty)
+        keys = word_keys(w, lemma) if (w.isalpha() or "'" in w or "’" in w) else frozenset({w.lower()})
+        toks.append(Tok(w, s, m.end(), w.lower(), keys, pos))
     return toks
 
 
@@ -148,13 +170,9 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
             # an unknown acronym is a name, not an inflected vocabulary word
             if tok.lower not in vocab.word_targets:
                 continue
-        seen: set[int] = set()
-        for k in tok.keys:
-            for term in vocab.by_first_key.get(k, ()):
-                if id(term) in seen:
-                    continue
-                seen.add(id(term))
-                end = _extend(term, toks, i, text, vocab.max_gap)
+        for term in _terms_starting(tok.keys, vocab):
+            if True:
+                end = _extend(term, toks, i, text, vocab.max_gap) if len(term.keys) > 1 else i + 1
                 if end is None:
                     continue
                 kind, score = _kind_and_score(term, toks, i, end, text)
@@ -162,6 +180,23 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
                 cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
                                    tok_start=i, tok_end=end))
     return _resolve(cands, vocab)
+
+
+_STARTS_CACHE: dict[frozenset, tuple[Term, ...]] = {}
+
+
+def _terms_starting(keys: frozenset, vocab: ThemeVocab) -> tuple[Term, ...]:
+    """Terms whose first word matches a token with these keys (memoised per key set)."""
+    got = _STARTS_CACHE.get(keys)
+    if got is None:
+        seen: dict[int, Term] = {}
+        for k in keys:
+            for term in vocab.by_first_key.get(k, ()):
+                seen.setdefault(id(term), term)
+        got = _STARTS_CACHE[keys] = tuple(seen.values())
+        if len(_STARTS_CACHE) > 200_000:
+            _STARTS_CACHE.clear()
+    return got
 
 
 _KIND_RANK = {"exact": 0, "abbreviation": 0, "lemma": 1, "fuzzy": 2}

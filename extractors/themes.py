@@ -7,6 +7,7 @@ whether the document's issuer sets it as a priority (see extractors/theme_contex
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 from extractors.document import Document
@@ -36,14 +37,33 @@ def find_mentions(doc: Document) -> list[ThemeMention]:
         matches = merge_ellipsis(page.text, match_tokens(page.text, toks, vocab),
                                  ellipsis_matches(page.text, vocab, matcher))
         matches = _drop_lonely_weak(page.text, matches, page)
+        sentence_at = _sentence_lookup(page)
         for m in matches:
-            _s, _e, sentence = page.sentence_at(m.start, m.end)
+            sentence = sentence_at(m.start, m.end)
             mentions.append(ThemeMention(
                 doc_id=doc.doc_id, theme_id=m.theme_id, surface=m.surface, match_kind=m.kind,
                 score=float(m.score), page=page.number, char_start=m.start, char_end=m.end,
                 sentence=sentence, term=m.term,
             ))
     return mentions
+
+
+def _sentence_lookup(page):
+    """page.sentence_at with the sentence starts computed once per page, not per mention."""
+    bounds = [(s, e) for s, e, _ in page.sentences()]
+    if not bounds:
+        return lambda a, b: page.sentence_at(a, b)[2]
+    starts = [b[0] for b in bounds]
+
+    def at(a: int, b: int) -> str:
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        s, e = bounds[i]
+        while i + 1 < len(bounds) and bounds[i][1] < b:  # a match across a boundary keeps both
+            i += 1
+            e = bounds[i][1]
+        return " ".join(page.text[s:e].split())
+
+    return at
 
 
 def _drop_lonely_weak(text: str, matches: list[Match], page) -> list[Match]:

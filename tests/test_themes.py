@@ -305,3 +305,17 @@ def test_theme_info_for_other_extractors():
     info = theme_info("cybercrime")
     assert info["label"] == "Cybercrime" and info["parent"] == "cyber"
     assert info["vng_field"] == "Integriteit en veiligheid"
+
+
+def test_spacy_component_gives_the_same_themes_as_spans():
+    import spacy
+
+    import extractors.theme_spacy  # noqa: F401  registers the factory
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("ivp_themes")
+    doc = nlp("De raad kiest voor drugs- en alcoholoverlast en de aanpak van OMG's; ook ondernijning.")
+    spans = doc.spans["ivp_themes"]
+    assert {s.label_ for s in spans} == {"drugsoverlast", "alcoholoverlast", "omg", "ondermijning"}
+    fuzzy = next(s for s in spans if s.label_ == "ondermijning")
+    assert fuzzy._.theme_match_kind == "fuzzy" and fuzzy.text == "ondernijning" and fuzzy._.theme_term == "ondermijning"
