@@ -148,7 +148,7 @@ def vocab() -> dict:
 # Ordered markers: "1.", "1)", "(1)", "5.a", "a.", "a)", "iv."; upper-case letters only with ")"
 # so that initials ("J. Wienen") are not list items.
 _ORDERED_RX = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<marker>\(?(?P<num>\d{1,3}(?:\.[a-z])?|[a-z]|[ivx]{1,4}|[A-Z](?=\)))(?P<punct>[.)])"
+    r"^(?P<indent>[ \t]*)(?P<marker>\(?(?P<num>\d{1,3}(?:\.[a-z])?|[a-z]|[ivx]{1,4}|[IVX]{2,5}|[IVX](?=\.\s+[A-Z][a-z])|[A-Z](?=\)))(?P<punct>[.)])"
     r"(?:(?<=\d\.)(?P<sub>[a-z])\b)?)[ \t]+(?P<text>\S.*)$")
 _SUBLETTER_RX = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>(?P<num>\d{1,3}\.[a-z]))[ \t]+(?P<text>\S.*)$")
 _MULTI_NUM_RX = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<text>[^\W\d_].*)$")
@@ -220,7 +220,12 @@ def _list_marker(line: _Line) -> Optional[dict]:
         num = m.group("num")
         if m.group("sub"):
             num = f"{num}.{m.group('sub')}"
-        family = "digit" if num[0].isdigit() else ("roman" if _ROMAN.match(num) and num != "i" or num in ("ii",) else "letter")
+        if num[0].isdigit():
+            family = "digit"
+        elif re.fullmatch(r"[IVX]+", num) or (_ROMAN.match(num) and num != "i"):
+            family = "roman"
+        else:
+            family = "letter"
         return {"marker": m.group("marker").strip(), "num": num, "family": family, "text": m.group("text"),
                 "punct": m.group("punct")}
     m = v["bullet_rx"].match(line.raw)

@@ -125,3 +125,23 @@ def test_heading_at_and_chain():
     chain = s.heading_chain(block.page, block.char_start)
     assert chain[0].text == "Ondermijning"
     assert any(h.text == "Aanpak in de regio" for h in chain)
+
+
+def test_real_pdf_roman_annex_list_and_dash_list():
+    from pathlib import Path
+
+    import pytest
+
+    from extractors.clean import clean_document
+    from extractors.reader import read_document
+
+    path = Path(__file__).resolve().parent.parent / "samples" / "pdf" / \
+        "overijssel_statenvoorstel_omgevingsverordening_wind_2024-11-22.pdf"
+    if not path.exists():
+        pytest.skip("sample PDF not present")
+    s = parse_structure(clean_document(read_document(path)))
+    roman = next(b for b in s.lists if b.items and b.items[0].family == "roman")
+    assert [i.marker for i in roman.items][:4] == ["I.", "II.", "III.", "IV."]
+    assert roman.items[2].text.startswith("Omgevingseffectrapportage")
+    dash = next(b for b in s.lists if b.lead_in and b.lead_in.startswith("In deze instructieregel staat"))
+    assert len(dash.items) == 5 and dash.items[-1].text == "instructieregels voor erfmolens."
