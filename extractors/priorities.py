@@ -262,7 +262,14 @@ def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]
         parent = next((h for h in reversed(structure.headings)
                        if (h.page, h.char_start) < (first.page, first.char_start) and h.level < first.level), None)
         title = lead or (parent.text if parent else first.raw)
-        items = [_Item(h.page, h.char_start, h.char_end, _strip_keyword(h)) for h in run]
+        items = []
+        for h in run:
+            text = _strip_keyword(h)
+            line = doc.page(h.page).text[h.char_start:h.char_end]
+            k = line.find(text[:20])
+            # point at the item's words, not at "Thema 1:" before them
+            start = h.char_start + k if k >= 0 else h.char_start
+            items.append(_Item(h.page, start, h.char_end, text))
         out.append(_Candidate("headings", first.page, first.char_start, _tidy_title(title),
                               " ".join(t for t in (title, lead) if t), items,
                               _in_summary(structure, first.page, first.char_start)))

@@ -98,7 +98,7 @@ Dit thema wordt nog verkend.
     assert "thema's vastgesteld" in title
     assert [i.item_text for i in items] == ["Ondermijning", "Zorg en veiligheid", "Cybercrime"]
     page = document_from_text(text).pages[0].text
-    assert page[items[0].char_start:items[0].char_end].startswith("Thema 1")
+    assert page[items[0].char_start:items[0].char_end] == "Ondermijning"
 
 
 def test_quoted_enumeration_in_running_text():
@@ -225,3 +225,29 @@ def test_pdf_text_without_blank_lines_sections_ranked_input_and_own_choice():
     own = lists["Onze prioriteiten"]
     assert own[0].adopted and not own[0].ranked
     assert own[0].item_text == "Ondermijning, met aandacht voor drugslabs in het buitengebied en witwassen via vastgoed"
+
+
+def test_numbered_priority_headings_and_typographic_quotes():
+    text = """\
+Aanleiding
+
+In dit plan staan drie thema’s centraal, namelijk ‘ondermijning’, ‘cybercrime’ en ‘zorg en veiligheid’. Daarnaast is er aandacht voor ‘verkeer’.
+
+3. Onze speerpunten
+
+3.1 Prioriteit: Woninginbraken
+Het aantal inbraken daalt.
+
+3.2 Prioriteit: Jeugd en veiligheid
+Jongeren krijgen perspectief.
+
+Speerpunt 1 – Veilige wijken
+Tekst over de wijken.
+Speerpunt 2 – Digitale weerbaarheid
+Tekst over digitale weerbaarheid.
+"""
+    lists = lists_of(text)
+    got = {title: [i.item_text for i in items] for title, items in lists.items()}
+    assert got["In dit plan staan drie thema’s centraal"] == ["ondermijning", "cybercrime", "zorg en veiligheid"]
+    assert ["Woninginbraken", "Jeugd en veiligheid"] in got.values()
+    assert ["Veilige wijken", "Digitale weerbaarheid"] in got.values()
