@@ -246,8 +246,11 @@ Tekst over de wijken.
 Speerpunt 2 – Digitale weerbaarheid
 Tekst over digitale weerbaarheid.
 """
-    lists = lists_of(text)
-    got = {title: [i.item_text for i in items] for title, items in lists.items()}
-    assert got["In dit plan staan drie thema’s centraal"] == ["ondermijning", "cybercrime", "zorg en veiligheid"]
-    assert ["Woninginbraken", "Jeugd en veiligheid"] in got.values()
-    assert ["Veilige wijken", "Digitale weerbaarheid"] in got.values()
+    doc = document_from_text(text)
+    by_index: dict[int, list] = {}
+    for it in extract_priorities(doc, parse_structure(doc)):
+        by_index.setdefault(it.list_index, []).append(it)
+    got = [[i.item_text for i in items] for _, items in sorted(by_index.items())]
+    assert got == [["ondermijning", "cybercrime", "zorg en veiligheid"], ["Woninginbraken", "Jeugd en veiligheid"],
+                   ["Veilige wijken", "Digitale weerbaarheid"]]
+    assert by_index[0][0].list_title == "In dit plan staan drie thema’s centraal"
