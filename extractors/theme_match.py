@@ -27,6 +27,11 @@ _ELLIPSIS_BWD_RE = re.compile(
     rf"(?<![\w-])({_LETTERS}{{4,}})\s*(?:en|of|/)\s*[-‐–]\s*({_LETTERS}{{3,}})", re.IGNORECASE)
 
 
+#: cheap tests whether a text has any elided compound at all (the full patterns are slow)
+_FWD_HINT_RE = re.compile(r"\w[-‐](?:\s*,|\s+(?:en|of|&)\b)", re.IGNORECASE)
+_BWD_HINT_RE = re.compile(r"(?:\ben|\bof|/)\s*[-‐–]\s*\w", re.IGNORECASE)
+
+
 @dataclass
 class Tok:
     text: str
@@ -64,37 +69,45 @@ def _all_term_keys() -> frozenset[str]:
     return frozenset(k for t in vocab.terms for ks in t.keys for k in ks)
 
 
-def _spacy_info(spacy_doc) -> dict[int, tuple[str, str]]:
-    """char offset -> (lemma, POS) of each spaCy token, read as arrays (iterating Tokens is slow)."""
+def _spacy_info(spacy_doc) -> tuple[dict[int, tuple[int, int]], object]:
+    """char offset -> (lemma hash, POS hash) of each spaCy token, read as arrays (iterating
+    Tokens is slow); strings are resolved lazily, once per distinct hash."""
     from spacy.attrs import IDX, LEMMA, POS
 
     if len(spacy_doc) == 0:
-        return {}
+        return {}, None
     arr = spacy_doc.to_array([IDX, LEMMA, POS])
-    strings = spacy_doc.vocab.strings
-    lemma_cache: dict[int, str] = {}
-    pos_cache: dict[int, str] = {}
-    info = {}
-    for idx, lem, pos in arr.tolist():
-        lstr = lemma_cache.get(lem)
-        if lstr is None:
-            lstr = lemma_cache[lem] = strings[lem] if lem else ""
-        pstr = pos_cache.get(pos)
-        if pstr is None:
-            pstr = pos_cache[pos] = strings[pos] if pos else ""
-        info[idx] = (lstr, pstr)
-    return info
+    return dict(zip(arr[:, 0].tolist(), zip(arr[:, 1].tolist(), arr[:, 2].tolist()))), spacy_doc.vocab.strings
+
+
+_KEYS_CACHE: dict[tuple[str, str], frozenset] = {}
 
 
 def tokenize(text: str, spacy_doc=None) -> list[Tok]:
-    info = _spacy_info(spacy_doc) if spacy_doc is not None else {}
+    info, strings = _spacy_info(spacy_doc) if spacy_doc is not None else ({}, None)
+    names: dict[int, str] = {0: ""}
     toks = []
-    empty = ("", "")
+    keys_cache = _KEYS_CACHE
     for m in WORD_RE.finditer(text):
         w = m.group(0)
         s = m.start()
-        lemma, pos = info.get(s, empty)
-        keys = word_keys(w, lemma) if (w.isalpha() or "'" in w or "’" in w) else frozenset({w.lower()})
+        h = info.get(s)
+        if h is not None:
+            lemma = names.get(h[0])
+            if lemma is None:
+                lemma = names[h[0]] = strings[h[0]]
+            pos = names.get(h[1])
+            if pos is None:
+                pos = names[h[1]] = strings[h[1]]
+        else:
+            lemma = pos = ""
+        ck = (w, lemma)
+        keys = keys_cache.get(ck)
+        if keys is None:
+            keys = word_keys(w, lemma) if (w.isalpha() or "'" in w or "’" in w) else frozenset({w.lower()})
+            if len(keys_cache) > 300_000:
+                keys_cache.clear()
+            keys_cache[ck] = keys
         toks.append(Tok(w, s, m.end(), w.lower(), keys, pos))
     return toks
 
@@ -252,7 +265,9 @@ def ellipsis_matches(text: str, vocab: ThemeVocab | None = None,
     """Themes named only through a coordinated compound ("drugs- en alcoholoverlast")."""
     vocab = vocab or load_vocab()
     out: list[Match] = []
-    for m in _ELLIPSIS_FWD_RE.finditer(text):
+    fwd = _FWD_HINT_RE.search(text) is not None
+    bwd = _BWD_HINT_RE.search(text) is not None
+    for m in (_ELLIPSIS_FWD_RE.finditer(text) if fwd else ()):
         prefixes = re.findall(rf"({_LETTERS}+)[-‐]", m.group(1))
         tail_words = m.group(2).split()
         for prefix in prefixes:
@@ -269,7 +284,7 @@ def ellipsis_matches(text: str, vocab: ThemeVocab | None = None,
             if found:
                 tid, term, _ = found
                 out.append(Match(tid, m.start(), m.end(), text[m.start():m.end()], term, "lemma", 95.0))
-    for m in _ELLIPSIS_BWD_RE.finditer(text):
+    for m in (_ELLIPSIS_BWD_RE.finditer(text) if bwd else ()):
         first, tail = m.group(1), m.group(2)
         # exact compounds first ("cyber" + "fraude"), typo-tolerant ones only if none exists
         for fz_matcher in (None, matcher):
