@@ -125,7 +125,7 @@ def vocab() -> dict:
     out["kw_level"] = {**{k: 2 for k in kw2}, **{k: 1 for k in kw1}}
     words = sorted(out["kw_level"], key=len, reverse=True)
     out["keyword_heading_rx"] = re.compile(
-        r"^(?P<kw>" + "|".join(re.escape(w) for w in words) + r")"
+        r"^(?P<kw>" + "|".join(re.escape(w) for w in words) + r")\b"
         r"(?:\s+(?P<num>\d{1,3}(?:\.\d{1,2})*[a-z]?|[IVXLC]{1,6}|[A-Z])\b)?"
         r"\s*(?P<sep>[:.\-–—]?)\s*(?P<rest>.*)$", re.IGNORECASE)
     out["continuation_set"] = {w.lower() for w in data["continuation_words"]}
@@ -336,9 +336,7 @@ def _heading_from_line(i: int, lines: list[_Line], numbered_nearby, heading_line
         # not a sentence that merely starts with the word ("Thema's die ...").
         if m.group("num") or (m.group("sep") == ":" and rest) or (len(words) <= 8 and t[0].isupper()
                                                                     and (not rest or rest[:1].isupper())):
-            if rest[:1] in ("'", "’", "s") and not m.group("num"):
-                pass
-            else:
+            if m.group("num") or rest[:1] not in ("'", "’"):
                 return make(rest or t, v["kw_level"][kw], "keyword", m.group("num"), kw)
     if lower_next:
         return None

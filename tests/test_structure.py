@@ -145,3 +145,9 @@ def test_real_pdf_roman_annex_list_and_dash_list():
     assert roman.items[2].text.startswith("Omgevingseffectrapportage")
     dash = next(b for b in s.lists if b.lead_in and b.lead_in.startswith("In deze instructieregel staat"))
     assert len(dash.items) == 5 and dash.items[-1].text == "instructieregels voor erfmolens."
+
+
+def test_keyword_headings_need_a_word_boundary_and_are_not_sentences():
+    text = "Inleiding\n\nThemabijeenkomst op 3 juni\n\nThema's die vaak terugkomen zijn overlast en inbraak.\n\nThema 2: Zorg\n"
+    heads = [(h.kind, h.text) for h in parse_structure(document_from_text(text)).headings]
+    assert heads == [("plain", "Inleiding"), ("plain", "Themabijeenkomst op 3 juni"), ("keyword", "Zorg")]
