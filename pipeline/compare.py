@@ -630,13 +630,19 @@ def deadlines_timeline(tables: dict[str, pd.DataFrame], documents: pd.DataFrame,
 SYMBOL = {"prioritized": "P", "mentioned": "m", "absent": "."}
 
 
-def format_matrix(comparison: Comparison, width: Optional[int] = None) -> str:
-    """Themes down, groups across (numbered, legend below), in as many column blocks as the terminal needs."""
+def format_matrix(comparison: Comparison, width: Optional[int] = None, max_groups: int = 16) -> str:
+    """Themes down, groups across (numbered, legend below), in as many column blocks as the terminal needs.
+
+    More than `max_groups` groups (municipalities) would be pages of columns:
+    then each theme gets a count of the groups that prioritize / mention it.
+    """
     gt = comparison.group_theme
     if gt.empty:
         return "No themes in the compared documents."
     width = width or shutil.get_terminal_size((120, 40)).columns
     groups = list(dict.fromkeys(gt["group"]))
+    if len(groups) > max_groups:
+        return _format_counts(comparison, groups)
     labels: list[tuple[Optional[str], str]] = []  # (theme id, text); no id: a VNG field heading
     field_now = object()
     for theme in comparison.themes.to_dict("records"):
@@ -667,6 +673,30 @@ def format_matrix(comparison: Comparison, width: Optional[int] = None) -> str:
     for n, group in enumerate(groups, start=1):
         n_docs = int(info.loc[group, "n_docs"])
         lines.append(f"[{n}] {group}  ({info.loc[group, 'periods']}; {n_docs} document{'s' if n_docs != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _format_counts(comparison: Comparison, groups: list[str]) -> str:
+    gt = comparison.group_theme
+    counts = gt.groupby(["theme_id", "status"]).size().unstack(fill_value=0)
+    by = comparison.by.replace("_", " ")
+    lines = [f"{len(groups)} {by} groups: number of groups where each theme is prioritized / mentioned only "
+             f"(full matrix: compare_{comparison.by}_theme_matrix.csv, report.html)", ""]
+    rows = []
+    field_now = object()
+    for theme in comparison.themes.to_dict("records"):
+        depth = int(theme.get("depth") or 0)
+        if depth == 0 and (theme.get("vng_field") or None) != field_now:
+            field_now = theme.get("vng_field") or None
+            rows.append((None, (field_now or "(no VNG field)").upper(), 0, 0))
+        c = counts.loc[theme["theme_id"]] if theme["theme_id"] in counts.index else {}
+        rows.append((theme["theme_id"], "  " * (depth + 1) + theme["theme_label"],
+                     int(c.get("prioritized", 0)), int(c.get("mentioned", 0))))
+    label_w = min(max(len(r[1]) for r in rows), 46)
+    lines.append(" " * label_w + "  " + "prioritized".rjust(12) + "mentioned".rjust(11))
+    for tid, text, prio, ment in rows:
+        text = text if len(text) <= label_w else text[: label_w - 1] + "\u2026"
+        lines.append(text if tid is None else text.ljust(label_w) + "  " + str(prio).rjust(12) + str(ment).rjust(11))
     return "\n".join(lines)
 
 

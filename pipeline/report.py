@@ -70,30 +70,64 @@ def _figure(width: float, height: float):
 
 
 def heatmap_svg(rows: list[str], columns: list[str], cells: dict[tuple[int, int], dict], salt: str,
-                title: str = "") -> str:
-    """A status heatmap: `cells[(row, col)]` = {status, text, href, title}; rows are themes."""
+                title: str = "", numbers: Optional[bool] = None) -> str:
+    """A status heatmap: `cells[(row, col)]` = {status, text, href, title}.
+
+    All squares are one PatchCollection (matplotlib writes a link per element),
+    so a matrix of hundreds of municipalities stays quick to draw; the numbers
+    are left out when there are too many cells to read them anyway.
+    """
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Rectangle
 
     n_rows, n_cols = max(len(rows), 1), max(len(columns), 1)
+    numbers = numbers if numbers is not None else n_rows * n_cols <= 1500
     label_w = min(max([len(r) for r in rows] + [8]), 48) * 0.075
     col_h = min(max([len(c) for c in columns] + [6]), 40) * 0.06
-    fig = _figure(label_w + 0.62 * n_cols + 0.6, 0.27 * n_rows + col_h + 1.0)
+    cell_w = 0.62 if n_cols <= 30 else 0.3
+    cell_h = 0.27 if n_rows <= 80 else 0.18
+    fig = _figure(label_w + cell_w * n_cols + 0.6, cell_h * n_rows + col_h + 1.0)
     ax = fig.add_subplot()
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
-    titles = {}
-    for (r, c), cell in cells.items():
+    from matplotlib.colors import to_rgba
+
+    rgba = {status: to_rgba(colour) for status, colour in COLOURS.items()}
+    # absent cells are the axes background, with the grid drawn by the white edges: fewer SVG elements
+    ax.set_facecolor(COLOURS["absent"])
+    if n_rows * n_cols > 1500:
+        ax.set_xticks(range(n_cols + 1), minor=True)
+        ax.set_yticks(range(n_rows + 1), minor=True)
+        ax.grid(which="minor", color="white", linewidth=0.4)
+    else:
+        for c in range(n_cols):
+            for r in range(n_rows):
+                if cells.get((r, c), {}).get("status", "absent") == "absent":
+                    ax.add_patch(Rectangle((c, r), 1, 1, facecolor=COLOURS["absent"], edgecolor="white",
+                                           linewidth=1.2))
+    titles, patches, colours, urls = {}, [], [], []
+    for (r, c), cell in sorted(cells.items()):
         status = cell.get("status", "absent")
-        rect = Rectangle((c, r), 1, 1, facecolor=COLOURS[status], edgecolor="white", linewidth=1.2)
-        text = ax.text(c + 0.5, r + 0.55, cell.get("text", ""), ha="center", va="center", fontsize=7,
-                       color=TEXT_COLOURS[status])
-        if cell.get("href"):
-            rect.set_url("#" + cell["href"])
-            text.set_url("#" + cell["href"])
-            titles[cell["href"]] = cell.get("title", "")
-        ax.add_patch(rect)
-    ax.set_yticks([i + 0.5 for i in range(len(rows))], rows, fontsize=8)
-    ax.set_xticks([i + 0.5 for i in range(len(columns))], columns, fontsize=8, rotation=40, ha="left")
+        if status == "absent":
+            continue
+        patches.append(Rectangle((c, r), 1, 1))
+        colours.append(rgba[status])
+        href = cell.get("href")
+        urls.append("#" + href if href else None)
+        if href:
+            titles[href] = cell.get("title", "")
+        if numbers and cell.get("text"):
+            text = ax.text(c + 0.5, r + 0.55, cell["text"], ha="center", va="center", fontsize=7,
+                           color=TEXT_COLOURS[status])
+            if href:
+                text.set_url("#" + href)
+    squares = PatchCollection(patches, facecolors=colours, edgecolors="white",
+                              linewidths=1.2 if n_rows * n_cols <= 4000 else 0.4)
+    squares.set_urls(urls)
+    ax.add_collection(squares)
+    ax.set_yticks([i + 0.5 for i in range(len(rows))], rows, fontsize=8 if n_rows <= 80 else 6)
+    ax.set_xticks([i + 0.5 for i in range(len(columns))], columns, fontsize=8 if n_cols <= 30 else 6,
+                  rotation=40 if n_cols <= 30 else 90, ha="left" if n_cols <= 30 else "center")
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     for spine in ax.spines.values():
@@ -252,15 +286,19 @@ def render_report(c: Comparison) -> str:
     # ---- group × theme heatmap
     groups = list(dict.fromkeys(c.group_theme["group"]))
     theme_ids = list(c.themes["theme_id"])
-    row_labels = ["   " * int(depth or 0) + _short(label[t], 46)
-                  for t, depth in zip(theme_ids, c.themes["depth"])]
+    theme_labels = ["   " * int(depth or 0) + _short(label[t], 46)
+                    for t, depth in zip(theme_ids, c.themes["depth"])]
+    row_labels = theme_labels
     blocks: dict[str, str] = {}
+    block_groups: dict[str, list[str]] = {}
     cells = {}
-    gt = c.group_theme.set_index(["group", "theme_id"])
+    gt = {(r["group"], r["theme_id"]): r for r in c.group_theme.to_dict("records")}
     periods_of = c.group_theme.drop_duplicates("group").set_index("group")["periods"].to_dict()
+    # few groups: themes down, groups across; many (municipalities): groups down, themes across
+    groups_down = len(groups) > 30
     for gi, group in enumerate(groups):
         for ti, tid in enumerate(theme_ids):
-            row = gt.loc[(group, tid)]
+            row = gt[(group, tid)]
             status = row["status"]
             cell = {"status": status, "text": str(row["mentions"]) if status != "absent" else "",
                     "title": f"{group} × {label[tid]}: {status}"}
@@ -273,14 +311,21 @@ def render_report(c: Comparison) -> str:
                 if key not in blocks:
                     blocks[key] = _cell_block(key, tid, label[tid], doc_ids, table_group, docs, doc_status,
                                               quotes, evidence_of, cells_tab)
-                blocks[key] = blocks[key].replace("<!--groups-->", f"<!--groups-->{esc(group)}; ", 1)
-            cells[(ti, gi)] = cell
-    col_labels = [_short(g, 30) + (f" ({periods_of[g]})" if periods_of.get(g) else "") for g in groups]
+                block_groups.setdefault(key, []).append(group)
+            cells[(gi, ti) if groups_down else (ti, gi)] = cell
+    for key, members in block_groups.items():
+        shown = "; ".join(members[:40]) + (f"; and {len(members) - 40} more" if len(members) > 40 else "")
+        blocks[key] = blocks[key].replace("<!--groups-->", esc(shown), 1)
+    group_labels = [_short(g, 30) + (f" ({periods_of[g]})" if periods_of.get(g) else "") for g in groups]
+    where = "row" if groups_down else "column"
     parts.append(f'<h2 id="matrix">{esc(c.by.replace("_", " ").capitalize())} × theme</h2>'
-                 '<p class="small">Dark: prioritized by a document covering the column; light: mentioned only; '
+                 f'<p class="small">Dark: prioritized by a document covering the {where}; light: mentioned only; '
                  'number: mentions. Click a cell for the sentences behind it.</p>')
     if theme_ids and groups:
-        parts.append(heatmap_svg(row_labels, col_labels, cells, salt="matrix"))
+        if groups_down:
+            parts.append(heatmap_svg(group_labels, [l.strip() for l in theme_labels], cells, salt="matrix"))
+        else:
+            parts.append(heatmap_svg(row_labels, group_labels, cells, salt="matrix"))
     else:
         parts.append("<p>No themes found in the compared documents.</p>")
 
@@ -288,10 +333,10 @@ def render_report(c: Comparison) -> str:
     tp = c.theme_period
     periods = list(dict.fromkeys(tp["period"])) if not tp.empty else []
     tp_cells = {}
-    tpi = tp.set_index(["period", "theme_id"]) if not tp.empty else None
+    tpi = {(r["period"], r["theme_id"]): r for r in tp.to_dict("records")}
     for pi, period in enumerate(periods):
         for ti, tid in enumerate(theme_ids):
-            row = tpi.loc[(period, tid)]
+            row = tpi[(period, tid)]
             status = row["status"]
             cell = {"status": status, "title": f"{label[tid]} in {period}: {status}"}
             if status != "absent":
@@ -326,7 +371,7 @@ def render_report(c: Comparison) -> str:
 
 def _cell_block(key, tid, theme_label, doc_ids, table_group, docs, doc_status, quotes, evidence_of, cells_tab) -> str:
     out = [f'<div class="evidence" id="{key}"><h3>{esc(theme_label)}</h3>'
-           f'<p class="small">Columns: <!--groups--></p><ul class="quotes">']
+           f'<p class="small">Where: <!--groups--></p><ul class="quotes">']
     for d in doc_ids:
         st = doc_status.get((d, tid), {})
         status = st.get("status") or ("prioritized" if table_group else "mentioned")

@@ -377,6 +377,21 @@ def test_run_by_municipality_for_one_period(out_dir, capsys):
     frame = pd.read_parquet(out_dir / "compare_municipality_theme.parquet")
     assert set(frame["group"]) >= {"Dronten", "Urk", "Noordoostpolder"}
     assert "Assen" not in set(frame["group"])  # its plan is 2013-2014
+    printed = capsys.readouterr().out
+    n = frame["group"].nunique()  # the Noord-Holland unit's municipalities and the three of the memo
+    row = next(l for l in printed.splitlines() if l.strip().startswith("Ondermijning"))
+    assert row.split()[-2:] == [str(n), "0"]
+
+
+def test_many_groups_print_counts_instead_of_pages_of_columns(out_dir):
+    c = cmp.compare(cmp.load_tables(out_dir), by="municipality", today=TODAY)
+    text = cmp.format_matrix(c)
+    assert "municipality groups: number of groups where each theme is prioritized" in text
+    row = next(l for l in text.splitlines() if l.strip().startswith("Woninginbraken"))
+    n_groups = c.group_theme["group"].nunique()
+    prio, ment = map(int, row.split()[-2:])
+    assert prio == 1  # Assen, from the municipality table
+    assert 0 < ment < n_groups
 
 
 def test_run_without_tables_says_what_to_do(tmp_path, capsys):
