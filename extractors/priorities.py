@@ -32,6 +32,7 @@ class _Item:
     start: int
     end: int
     text: str
+    subs: list = field(default_factory=list)  # sub-items (ListItem) named under this item
 
 
 @dataclass
@@ -181,7 +182,12 @@ def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
                                         headings[0].text if headings else None) if t)
         items = []
         for b in group:
-            for it in b.top_items:
+            for it in b.items:
+                if it.depth > 0:
+                    # short nested items are sub-themes; long ones are descriptions (table cells)
+                    if items and len(it.text.split()) <= 8 and not it.text.rstrip().endswith("."):
+                        items[-1].subs.append(it)
+                    continue
                 text = _cut_merged_cell(it.text) if len(group) > 1 or b.ordered else it.text
                 items.append(_Item(it.page, it.char_start, it.char_start + _span_len(doc, it, text), text))
         out.append(_Candidate("list", block.page, block.char_start, _tidy_title(title), cue_text, items,
@@ -269,7 +275,9 @@ def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]
             k = line.find(text[:20])
             # point at the item's words, not at "Thema 1:" before them
             start = h.char_start + k if k >= 0 else h.char_start
-            items.append(_Item(h.page, start, h.char_end, text))
+            # the list right under the heading, before any other heading, names its sub-themes
+            subs = [b for b in structure.lists if b.heading is h and not b.table_like]
+            items.append(_Item(h.page, start, h.char_end, text, [i for b in subs[:1] for i in b.top_items]))
         out.append(_Candidate("headings", first.page, first.char_start, _tidy_title(title),
                               " ".join(t for t in (title, lead) if t), items,
                               _in_summary(structure, first.page, first.char_start)))
@@ -360,6 +368,14 @@ def _preference(c: _Candidate) -> tuple:
 
 
 def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem]:
+    """Items of every priority list (top level only, as the `priorities` table holds them)."""
+    return [item for item, _ in extract_priority_tree(doc, structure)]
+
+
+def extract_priority_tree(doc: Document, structure: Structure) -> list[tuple[PriorityItem, list]]:
+    """Each priority item with the sub-items (structure.ListItem) listed under it, e.g. the
+    deelthema bullets under "Thema 1: Ondermijning". For the themes summary: a sub-theme of
+    a chosen theme is chosen too."""
     v = vocab()
     candidates = (_list_candidates(doc, structure) + _heading_candidates(doc, structure)
                   + _inline_candidates(doc, structure))
@@ -373,7 +389,7 @@ def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem
         from extractors.themes import theme_for_text
     except ImportError:  # the themes module is being rewritten; items stay without a theme
         theme_for_text = lambda text: None  # noqa: E731
-    out: list[PriorityItem] = []
+    out: list[tuple[PriorityItem, list]] = []
     for index, cand in enumerate(kept):
         ranked = _any(v["ranking_cues_rx"], cand.cue_text)
         adopted = not _any(v["reported_cues_rx"], cand.cue_text)
@@ -383,8 +399,9 @@ def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem
                 theme = theme_for_text(text)
             except Exception:  # a theme lookup bug must not lose the list
                 theme = None
-            out.append(PriorityItem(doc_id=doc.doc_id, list_title=cand.title, ranked=ranked,
-                                    rank=pos if ranked else None, item_text=text, theme_id=theme,
-                                    page=item.page, list_index=index, position=pos,
-                                    char_start=item.start, char_end=item.end, adopted=adopted))
+            out.append((PriorityItem(doc_id=doc.doc_id, list_title=cand.title, ranked=ranked,
+                                     rank=pos if ranked else None, item_text=text, theme_id=theme,
+                                     page=item.page, list_index=index, position=pos,
+                                     char_start=item.start, char_end=item.end, adopted=adopted),
+                        list(item.subs)))
     return out

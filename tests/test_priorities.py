@@ -254,3 +254,22 @@ Tekst over digitale weerbaarheid.
     assert got == [["ondermijning", "cybercrime", "zorg en veiligheid"], ["Woninginbraken", "Jeugd en veiligheid"],
                    ["Veilige wijken", "Digitale weerbaarheid"]]
     assert by_index[0][0].list_title == "In dit plan staan drie thema’s centraal"
+
+
+def test_priority_tree_gives_sub_themes_under_theme_headings():
+    from extractors.priorities import extract_priority_tree
+
+    text = """\
+De volgende thema's zijn gekozen:
+
+Thema 1: Ondermijning
+- Drugshandel
+- Witwassen
+
+Thema 2: Jeugd en veiligheid
+- Criminele aanwas
+"""
+    doc = document_from_text(text)
+    tree = extract_priority_tree(doc, parse_structure(doc))
+    assert [(i.item_text, [s.text for s in subs]) for i, subs in tree] == [
+        ("Ondermijning", ["Drugshandel", "Witwassen"]), ("Jeugd en veiligheid", ["Criminele aanwas"])]
