@@ -227,7 +227,8 @@ def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]
     runs: list[list[Heading]] = []
 
     def key(h: Heading):
-        if h.keyword in kws and h.number and h.number.isdigit():
+        if h.keyword in kws and h.number and h.number.isdigit() and not re.fullmatch(
+                rf"{re.escape(h.keyword)}\s*{re.escape(h.number)}", h.text, re.IGNORECASE):
             return ("kw", h.keyword, int(h.number))
         if h.kind == "numbered" and h.number and "." in h.number:
             first = h.text.split(" ", 1)[0].lower().strip(":")
