@@ -447,6 +447,7 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
                 page=page.number, char_start=expr.full_start, char_end=expr.char_end, sentence=sentence,
                 year_inferred=expr.year_inferred,
                 actor=None if cue == "planning" else actor_of(page, expr),
+                relation=expr.relation, range_start=expr.range_start,
             ))
     return out
 

@@ -98,6 +98,9 @@ class Deadline:
     sentence: str
     year_inferred: bool = False
     actor: Optional[str] = None
+    # "uiterlijk eind 2014": mod END, relation ON_OR_BEFORE (TIMEX3 has one mod; both matter)
+    relation: Optional[str] = None
+    range_start: Optional[str] = None  # ISO first day when the expression is a range ("April/mei '23")
 
 
 @dataclass
