@@ -544,7 +544,7 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> str:
     return "\n".join([fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows])
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict, details: bool = False) -> str:
     out = []
     rows = []
     for f in FIELDS:
@@ -579,6 +579,16 @@ def format_report(report: dict) -> str:
             rows.append([short[d["doc"]], key, "ok" if ok else "--", _clip(d["predicted"][key]), _clip(d["gold"][key])])
     out.append(_table(["doc", "field", "", "predicted", "gold"], rows, "lllll"))
 
+    if details:
+        for d in report["documents"]:
+            out.append("")
+            out.append(f"== {d['doc']}")
+            for f in FIELDS:
+                s = d["scores"][f]
+                for label, items in (("missed", s.get("misses", [])), ("false", s.get("false_positives", []))):
+                    for item in items:
+                        out.append(f"  {f:<18} {label:<6} {_clip(item, 110)}")
+
     problems = [d for d in report["documents"] if d["status"] != "ok"]
     if problems:
         out.append("")
@@ -602,6 +612,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--suffix", default=None,
                         help="evaluate another rendering of each document: same stem, this suffix (e.g. .pdf)")
     parser.add_argument("--json", action="store_true", help="print the full report (with misses) as JSON")
+    parser.add_argument("--details", action="store_true",
+                        help="also list, per document and field, what was missed and what was wrongly found")
     parser.add_argument("--out", type=Path, default=None, help="also write the full JSON report to this file")
 
 
@@ -640,7 +652,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(format_report(report))
+        print(format_report(report, details=getattr(args, "details", False)))
     return 0
 
 

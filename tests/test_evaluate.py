@@ -329,3 +329,7 @@ def test_run_json_and_errors(tmp_path, capsys):
     assert ev.run(parse([str(tmp_path / "g.json"), "--docs", str(tmp_path / "docs"), "--json"])) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["documents"][0]["doc"] == GOLD["doc"]
+    assert ev.run(parse([str(tmp_path / "g.json"), "--docs", str(tmp_path / "docs"), "--details"])) == 0
+    printed = capsys.readouterr().out
+    # the second gold deadline is not in the text: it is listed as missed
+    assert "deadlines          missed 2025-12-31 (year): In 2025 is het aantal woninginbraken" in printed
