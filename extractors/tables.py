@@ -326,9 +326,13 @@ def _word_columns(doc: Document, pdf, pages: list[int]) -> Optional[_Grid]:
     for number in pages:
         page = pdf.pages[number - 1]
         words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-        lines: dict[int, list[dict]] = {}
-        for w in words:
-            lines.setdefault(round(w["top"] / 3), []).append(w)
+        # words whose tops lie within 2.5pt of each other form one line (marks may sit a little lower)
+        lines: dict[float, list[dict]] = {}
+        anchor = None
+        for w in sorted(words, key=lambda w: w["top"]):
+            if anchor is None or w["top"] - anchor > 2.5:
+                anchor = w["top"]
+            lines.setdefault(anchor, []).append(w)
         first_row_top = None
         for key in sorted(lines):
             ws = sorted(lines[key], key=lambda w: w["x0"])
@@ -338,11 +342,11 @@ def _word_columns(doc: Document, pdf, pages: list[int]) -> Optional[_Grid]:
                 tail.insert(0, ((w["x0"] + w["x1"]) / 2, w["text"]))
             label = _NUM_PREFIX.sub("", " ".join(w["text"] for w in ws))
             if tail and label and (_resolve(label) or tv["total_rx"].match(label)):
-                row_words.append((number, key * 3.0, label, tail))
+                row_words.append((number, key, label, tail))
                 if first_row_top is None:
-                    first_row_top = key * 3.0
+                    first_row_top = key
             elif first_row_top is None:
-                for w in ws + [{"x0": x, "x1": x, "top": key * 3.0, "text": t} for x, t in tail]:
+                for w in ws + [{"x0": x, "x1": x, "top": key, "text": t} for x, t in tail]:
                     header_words.append((number, w["top"], (w["x0"] + w["x1"]) / 2, w["text"]))
         if first_row_top is not None:
             # only the lines just above the first row can be column headers, not the page title

@@ -86,7 +86,8 @@ def _pdf(tmp_path: Path, ruled: bool) -> Path:
         fig.text(x0, y, n, fontsize=8)
         for x, v in zip(xs, m):
             if n == "TOTAAL" or v:
-                fig.text(x, y, str(v), fontsize=8, ha="center")
+                # without ruling, marks sit a point lower than the names, as in many exports
+                fig.text(x, y if ruled else y - 0.0012, str(v), fontsize=8, ha="center")
     if ruled:
         ys = [top + step * 0.7 - step * k for k in range(len(NAMES) + 3)]
         for y in ys:
