@@ -107,9 +107,16 @@ def collapse(text: Optional[str]) -> str:
 
 
 def norm_item(text: Optional[str]) -> str:
-    """Priority item / theme string: collapsed, case-folded, list marker and trailing punctuation dropped."""
+    """Priority item / theme string: collapsed, case-folded, list marker and trailing punctuation dropped.
+
+    A hyphen between two lower-case letters is dropped on both sides: gold keeps
+    words split at a PDF line end verbatim ("vreemde-lingenketen") while the
+    cleaner joins them; a suspended hyphen ("drugs- en") is followed by a space
+    and a new word, and is kept.
+    """
     text = collapse(text).casefold()
     text = _LIST_MARKER.sub("", text, count=1)
+    text = re.sub(r"(?<=[a-z\u00e0-\u00ff])-(?=[a-z\u00e0-\u00ff])", "", text)
     return _TRAILING_PUNCT.sub("", text).strip()
 
 

@@ -231,6 +231,15 @@ def test_priority_items_ignore_whitespace_case_markers_and_trailing_punctuation(
     assert s.false_positives == ["Verkeers veiligheid"]
 
 
+def test_words_split_at_a_line_end_match_their_joined_form():
+    gold = [{"name": "x", "ranked": False, "items": ["Aanpak van de vreemde-lingenketen",
+                                                      "Drugs- en alcoholoverlast"]}]
+    assert ev.score_priority_items([item("Aanpak van de vreemdelingenketen")], gold).tp == 1
+    # a suspended hyphen is a real one: dropping it changes the item
+    assert ev.score_priority_items([item("Drugs en alcoholoverlast")], gold).tp == 0
+    assert ev.score_priority_items([item("Drugs- en alcoholoverlast")], gold).tp == 1
+
+
 def test_ranks_must_agree():
     gold = GOLD["priority_lists"]
     right = [item("Woninginbraken", True, 1), item("Verkeersveiligheid", True, 2), item("Overlast jongeren", True, 3)]
