@@ -58,6 +58,7 @@ class _Row:
 class _Table:
     rows: list[_Row] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # header lines seen in or before the table
+    tab_header: list[str] = field(default_factory=list)  # column labels of a tab-separated header row
     pages: list[int] = field(default_factory=list)
     stray_marks: int = 0
 
@@ -76,7 +77,18 @@ _NUM_PREFIX = re.compile(r"^\(?\d{1,3}[.)]\s+")
 
 
 def _split_row(line: str, tv: dict) -> Optional[tuple[str, list[str]]]:
-    """'12. De Marne 1 1 1' -> ('De Marne', ['1', '1', '1']); None when no marks end the line."""
+    """'12. De Marne 1 1 1' -> ('De Marne', ['1', '1', '1']); None when no marks end the line.
+
+    Tab-separated rows (Word tables, spreadsheets) keep their empty cells as ''."""
+    if "\t" in line:
+        parts = [p.strip() for p in line.split("\t")]
+        cells = parts[1:]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells and all(not c or c in tv["marks"] or c in tv["empty"] or c.isdigit() for c in cells) \
+                and any(cells):
+            return _NUM_PREFIX.sub("", parts[0]).strip(), cells
+        return None
     tokens = line.split()
     cells: list[str] = []
     while tokens and (tokens[-1] in tv["marks"] or tokens[-1] in tv["empty"] or tokens[-1].isdigit()):
@@ -122,7 +134,7 @@ def _text_tables(doc: Document) -> list[_Table]:
                 kind, code = "other", None
                 if tv["total_rx"].match(label) and all(c.isdigit() for c in cells):
                     kind = "total"
-                elif all(c in tv["marks"] or c in tv["empty"] for c in cells):
+                elif all(not c or c in tv["marks"] or c in tv["empty"] for c in cells):
                     m = _resolve(full) or (None if pending else None)
                     if m is None and pending:
                         m = _resolve(label)
@@ -147,6 +159,8 @@ def _text_tables(doc: Document) -> list[_Table]:
                 gap = 0
                 continue
             # a line without marks: part of a wrapped label, a header, or the end of the table
+            if "\t" in raw and not current.municipal:
+                current.tab_header = [collapse(p) for p in raw.split("\t")[1:]]
             words = line.split()
             if len(words) <= 6 and not line.endswith((".", ":")):
                 pending = (pending + [line])[-2:]
@@ -184,21 +198,31 @@ def _records_from_text(doc: Document, table: _Table, warnings: list[str]) -> lis
     total = table.total
     ncols = len(total.cells) if total else max(len(r.cells) for r in table.rows)
     rows = [r for r in table.rows if r.kind != "total"]
+    tabbed = any("" in r.cells for r in rows) or bool(table.tab_header)
+    if tabbed:
+        # tab-separated cells keep their positions; rows may only lack trailing empty cells
+        ncols = max([ncols] + [len(r.cells) for r in rows])
+        for r in rows:
+            r.cells = r.cells + [""] * (ncols - len(r.cells))
     full = all(len(r.cells) == ncols for r in rows)
     headers = _group_headers(table.headers)
     where = f"page {table.pages[0]}" + (f"-{table.pages[-1]}" if len(table.pages) > 1 else "")
     out = []
     if full:
         # every cell rendered (0/1, x/-): columns are positional
-        labels = [f"kolom {i + 1}" for i in range(ncols)]
+        header = [h for h in table.tab_header][:ncols]
+        labels = [header[i] if i < len(header) and header[i] else f"kolom {i + 1}" for i in range(ncols)]
+        themes = {l: _theme(l) for l in labels}
         for r in rows:
             for i, c in enumerate(r.cells):
                 if c in tv["marks"]:
-                    out.append(MunicipalityPriority(doc.doc_id, r.label, r.cbs_code, labels[i], None, c, r.page))
+                    out.append(MunicipalityPriority(doc.doc_id, r.label, r.cbs_code, labels[i], themes[labels[i]],
+                                                    c, r.page))
         if total:
             _check_columns(rows, total, ncols, lambda r, i: r.cells[i] in tv["marks"], labels, warnings, where)
-        warnings.append(f"municipality table ({where}): column headers not recoverable from the text; "
-                        f"columns numbered 1-{ncols}")
+        if not any(header):
+            warnings.append(f"municipality table ({where}): column headers not recoverable from the text; "
+                            f"columns numbered 1-{ncols}")
         return out
     for r in rows:
         marks = sum(1 for c in r.cells if c in tv["marks"])

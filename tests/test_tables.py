@@ -138,3 +138,16 @@ def test_real_pdf_with_agenda_tables_has_no_matrix():
 
     doc = clean_document(read_document(path))
     assert extract_municipality_priorities(doc) == ([], [])
+
+
+def test_tab_separated_rows_keep_empty_cells_and_header_labels():
+    header = "Gemeente\t" + "\t".join(COLS)
+    lines = [header]
+    for n, m in zip(NAMES, MARKS):
+        lines.append(n + "\t" + "\t".join("x" if v else "" for v in m))
+    totals = [sum(m[c] for m in MARKS) for c in range(4)]
+    lines.append("Totaal\t" + "\t".join(map(str, totals)))
+    rows, warnings = extract_municipality_priorities(document_from_text("\n".join(lines)))
+    cells = {(r.municipality, r.column_label) for r in rows}
+    assert cells == {(n, c) for n, m in zip(NAMES, MARKS) for c, v in zip(COLS, m) if v}
+    assert any("every column sum equals the TOTAAL row" in w for w in warnings)
