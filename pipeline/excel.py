@@ -97,8 +97,13 @@ def _to_dates(series: pd.Series) -> pd.Series:
     return series.map(convert).astype(object)
 
 
-def write_sheet(ws, frame: pd.DataFrame) -> None:
-    from openpyxl.styles import Alignment, Font
+#: fills for matrix cells, the colours of the report's heatmap
+STATUS_FILLS = {"prioritized": ("B2182B", "FFFFFF"), "mentioned": ("F4A582", "000000")}
+
+
+def write_sheet(ws, frame: pd.DataFrame, status_colours: bool = False) -> None:
+    """`status_colours`: colour cells that read 'prioritized (n)' / 'mentioned (n)' like the heatmap."""
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     frame = frame.copy()
@@ -133,6 +138,14 @@ def write_sheet(ws, frame: pd.DataFrame) -> None:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.alignment = wrap
         ws.column_dimensions[letter].width = width
+    if status_colours:
+        fills = {k: (PatternFill("solid", fgColor=bg), Font(color=fg)) for k, (bg, fg) in STATUS_FILLS.items()}
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    status = cell.value.split(" (", 1)[0]
+                    if status in fills:
+                        cell.fill, cell.font = fills[status]
 
 
 def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
@@ -147,7 +160,7 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     taken: set[str] = set()
     for name, frame in sheets.items():
         ws = wb.create_sheet(sheet_name(name, taken))
-        write_sheet(ws, frame if frame is not None else pd.DataFrame())
+        write_sheet(ws, frame if frame is not None else pd.DataFrame(), status_colours=name.endswith("matrix"))
     if not wb.sheetnames:
         wb.create_sheet("empty")
     fd, tmp = tempfile.mkstemp(prefix=".ivp.", suffix=".xlsx", dir=path.parent)

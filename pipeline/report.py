@@ -63,6 +63,11 @@ def _svg(fig, titles: dict[str, str], salt: str) -> str:
     return re.sub(r'<a xlink:href="([^"]*)"[^>]*>', add_title, svg)
 
 
+def _mpl(text: str) -> str:
+    """Text for matplotlib: a '$' would start mathtext."""
+    return text.replace("$", r"\$")
+
+
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
@@ -125,8 +130,8 @@ def heatmap_svg(rows: list[str], columns: list[str], cells: dict[tuple[int, int]
                               linewidths=1.2 if n_rows * n_cols <= 4000 else 0.4)
     squares.set_urls(urls)
     ax.add_collection(squares)
-    ax.set_yticks([i + 0.5 for i in range(len(rows))], rows, fontsize=8 if n_rows <= 80 else 6)
-    ax.set_xticks([i + 0.5 for i in range(len(columns))], columns, fontsize=8 if n_cols <= 30 else 6,
+    ax.set_yticks([i + 0.5 for i in range(len(rows))], [_mpl(r) for r in rows], fontsize=8 if n_rows <= 80 else 6)
+    ax.set_xticks([i + 0.5 for i in range(len(columns))], [_mpl(c) for c in columns], fontsize=8 if n_cols <= 30 else 6,
                   rotation=40 if n_cols <= 30 else 90, ha="left" if n_cols <= 30 else "center")
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
@@ -162,7 +167,7 @@ def timeline_svg(deadlines: pd.DataFrame, row_of: dict[str, str], today: dt.date
             titles[h] = f"{row['date']}: {row['date_text'] or ''} — {row['what'] or ''}".strip(" —")
     ax.axvline(mdates.date2num(today), color="#555555", linestyle="--", linewidth=1, zorder=2)
     ax.text(mdates.date2num(today), -0.6, f" today {today}", fontsize=7, color="#555555", va="bottom")
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_yticks(range(len(rows)), [_mpl(r) for r in rows], fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.8)
     ax.xaxis.set_major_locator(mdates.AutoDateLocator())
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))

@@ -51,6 +51,18 @@ def test_header_frozen_filters_on_widths_set(workbook):
     assert ws.cell(2, list(widths).index("sentence") + 1).alignment.wrap_text
 
 
+def test_matrix_sheet_is_coloured_like_the_heatmap(workbook):
+    path, _ = workbook
+    ws = openpyxl.load_workbook(path)["region_theme_matrix"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Ondermijning") + 1
+    cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)]
+    assert all(c.value.startswith("prioritized (") for c in cells)
+    assert all(c.fill.fgColor.rgb.endswith("B2182B") for c in cells)
+    plain = ws.cell(2, header.index("group") + 1)
+    assert plain.fill.fill_type is None
+
+
 def test_dates_are_real_excel_dates(workbook):
     path, _ = workbook
     wb = openpyxl.load_workbook(path)

@@ -267,3 +267,14 @@ def test_report_renders_in_headless_chromium(comparison):
         assert browser.problems() == []
     finally:
         browser.close()
+
+
+def test_awkward_labels_are_escaped(tmp_path):
+    exs = sample_extractions()
+    for t in exs[1].themes:
+        if t.theme_id == "jeugd":
+            t.theme_label = "Jeugd & <drugs> voor $5"
+    write_contract_tables(tmp_path, exs)
+    page = render_report(cmp.compare(cmp.load_tables(tmp_path), today=TODAY))
+    assert "Jeugd &amp; &lt;drugs&gt; voor $5" in page
+    assert "<drugs>" not in page
