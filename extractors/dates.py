@@ -25,10 +25,10 @@ import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors.vocab import VocabError, load_yaml, require
+from extractors.vocab import load_yaml, require
 
 PRECISIONS = ("day", "week", "month", "quarter", "half", "year")
 MODS = ("START", "MID", "END", "BEFORE", "ON_OR_BEFORE", "AFTER", "ON_OR_AFTER", "APPROX")
@@ -60,6 +60,7 @@ class DateExpression:
     relation_start: Optional[int] = None  # where the relation words begin
     relative: bool = False  # resolved from words like "dit jaar", "komend najaar"
     for_reading: bool = False  # "voor 2024" read as "for 2024"
+    interval: Optional["_Period"] = field(default=None, repr=False, compare=False)  # what date is computed from
 
     @property
     def full_start(self) -> int:
@@ -73,7 +74,8 @@ def _validate(data) -> None:
     require(isinstance(data, dict), "top level must be a mapping")
     for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
                 "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
-                "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation"):
+                "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation",
+                "quarter_words", "half_words", "week_words"):
         require(key in data, f"missing key {key!r}")
     months = data["months"]
     require(isinstance(months, dict) and months, "months must be a non-empty mapping")
@@ -104,10 +106,7 @@ def _validate(data) -> None:
 
 
 def vocab() -> dict:
-    try:
-        return load_yaml("dates.yaml", validate=_validate)
-    except VocabError:
-        raise
+    return load_yaml("dates.yaml", validate=_validate)
 
 
 def _alt(words) -> str:
@@ -321,7 +320,7 @@ def _attach_relation(expr: DateExpression, text: str, g: _Grammar) -> None:
 
 def _finish(expr: DateExpression) -> None:
     """(Re)compute date and mod once part and relation are known."""
-    p: Optional[_Period] = getattr(expr, "_period", None)
+    p = expr.interval
     if p is not None:
         if expr.is_range and expr.relation in ("BEFORE", "ON_OR_AFTER") and expr.range_start:
             expr.date = expr.range_start
@@ -457,7 +456,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                                   str(y2), None, is_range=True, range_start=p1.start.isoformat(),
                                   range_start_timex=str(y1), start=p1.start.isoformat(), end=p2.end.isoformat(),
                                   kind="year_range")
-            expr._period = _Period(p1.start, p2.end, "year", "")  # type: ignore[attr-defined]
+            expr.interval = _Period(p1.start, p2.end, "year", "")
             return expr
         elif name in ("year", "relyear"):
             tok = gd["year"]
@@ -475,15 +474,11 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         return None
 
     prd: Optional[_Period] = None
-    if year is None and name not in ("season",):
+    if year is None and name != "season":  # a yearless season was resolved above
         year, prd = _resolve_yearless(kind, anchor, **kw)
         year_inferred = True
     elif year is not None:
         prd = _period(kind, year, **kw)
-    elif name == "season" and gd.get("year"):
-        prd = None  # relative year without an anchor
-    elif name == "season":
-        prd = _period(kind, year, **kw) if year is not None else None
 
     s, e = m.start(), m.end()
     raw = text[s:e]
@@ -516,7 +511,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         expr.range_start = first.start.isoformat()
         expr.range_start_timex = f"{year}-{range_first_m:02d}"
         expr.start = first.start.isoformat()
-    expr._period = prd  # type: ignore[attr-defined]
+    expr.interval = prd
     _finish(expr)
     return expr
 

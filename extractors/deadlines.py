@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
-from extractors.docdates import is_date_line
+from extractors.docdates import HEAD_CHARS, is_date_line
 from extractors.document import Document, Page
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
@@ -152,11 +152,13 @@ def _voor_means_before(expr: DateExpression, text: str) -> bool:
 
 
 def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
-          spacy_sent=None, reference_day: Optional[dt.date] = None) -> tuple[bool, Optional[str], str]:
+          spacy_sent=None, reference_day: Optional[dt.date] = None,
+          in_head: bool = False) -> tuple[bool, Optional[str], str]:
     """(is_deadline, cue, reason) for one expression in page text `text`.
 
     `reference_day` stands in for a missing doc_date when judging past/future (e.g. the
-    first day of the plan period); it never resolves a year.
+    first day of the plan period); it never resolves a year. `in_head`: the expression is
+    in the head of the first page, where the document's own date is stated.
     """
     c = _cues()
     if expr.date is None:
@@ -197,8 +199,8 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         else:
             start, end = start + quarter, end - quarter
     rel_cue = _relation_cue(expr)
-    if doc_date and expr.precision == "day" and start == doc_date and not rel_cue and not due \
-            and not expr.relation_text:
+    if doc_date and expr.precision == "day" and start == doc_date and (
+            in_head or (not rel_cue and not due and not expr.relation_text)):
         return False, None, "the document's own date"
     if doc_date is None and reference_day is not None:
         doc_date = reference_day  # judge past/future from the plan period, never output
@@ -427,7 +429,8 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
             if _is_plan_period(expr, period):
                 continue
             ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start),
-                                     reference_day=reference_day)
+                                     reference_day=reference_day,
+                                     in_head=page.number == 1 and expr.char_start < HEAD_CHARS)
             if not ok:
                 continue
             # A PDF with a second text layer repeats every sentence: one deadline per (date, wording).

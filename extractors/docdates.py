@@ -33,6 +33,7 @@ TITLE_WEIGHT = 3
 LABEL_LOOKAHEAD = 8
 #: leading non-empty lines of page 1 that count as the title for a dated title
 TITLE_LINES = 3
+TITLE_MAX_CHARS = 120
 
 
 def _validate(data) -> None:
@@ -122,7 +123,9 @@ def document_date(doc: Document) -> Optional[dt.date]:
     # 4. a day in the title lines: "Besluitenlijst raadsvergadering 29 juni 2015", "Verslag ... d.d. 18 maart 2024"
     head = [line for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]) if line.strip()][:TITLE_LINES]
     for line in head:
-        found = _day_dates(line)
+        if len(line.strip()) > TITLE_MAX_CHARS or line.rstrip().endswith((".", "?", "!")):
+            continue  # a sentence, not a title
+        found = [e for e in _day_dates(line) if e.relation is None]
         if found:
             return dt.date.fromisoformat(found[0].date)
     return None

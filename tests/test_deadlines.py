@@ -295,3 +295,46 @@ def test_recurring_yearless_day_window_and_dated_day_range():
             "18 januari tot en met 28 februari 2024 ter inzage. Aanmelden kan van 2 tot en met 13 september 2024.")
     rows, _ = deadlines(text)
     assert [(r.date, r.date_text) for r in rows] == [("2024-09-13", "van 2 tot en met 13 september 2024")]
+
+
+IVP = """Integraal Veiligheidsplan Gemeente Rivierenland 2023-2026
+Vastgesteld door de gemeenteraad op 15 december 2022
+
+1. Inleiding
+
+Dit integraal veiligheidsplan (IVP) beschrijft de koers voor de periode 2023-2026. Het vorige plan liep van 2019 tot en met 2022. In 2021 is het aantal woninginbraken met 18% gedaald ten opzichte van 2020. Uit de Veiligheidsmonitor 2021 blijkt dat 32% van de inwoners zich weleens onveilig voelt.
+
+2. Prioriteiten
+
+Ondermijning
+Wij willen dat in 2026 alle horecavergunningen via een Bibob-toets zijn beoordeeld. Het RIEC levert voor 1 juli 2023 een ondermijningsbeeld op. Uiterlijk in het tweede kwartaal van 2024 is het convenant met de woningcorporaties ondertekend.
+
+Jeugd en veiligheid
+De aanpak van jeugdgroepen wordt in het voorjaar van 2024 geëvalueerd. Halverwege 2025 volgt een tussenrapportage aan de raad. Elk jaar in juni organiseren we een jongerenpanel.
+
+Cybercrime
+Vanaf 2024 voeren we jaarlijks een bewustwordingscampagne uit. Eind 2023 is een cyberweerbaarheidsscan beschikbaar voor ondernemers.
+
+3. Uitvoering en monitoring
+
+Jaarlijks stellen we een uitvoeringsprogramma op; het uitvoeringsprogramma 2023 wordt in het eerste kwartaal van 2023 aan de raad gestuurd. De raad ontvangt in week 14 een informatiebrief. Per 1 januari 2024 geldt de nieuwe APV. De evaluatie van dit plan vindt plaats in het najaar van 2026.
+"""
+
+
+def test_plan_with_adoption_date_in_its_title_lines():
+    rows, doc = deadlines(IVP)
+    assert document_date_and_period(doc) == (dt.date(2022, 12, 15), 2023, 2026)
+    assert [(r.date, r.precision, r.mod) for r in rows] == [
+        ("2026-12-31", "year", None),           # in 2026 alle vergunningen beoordeeld
+        ("2023-07-01", "day", "BEFORE"),        # voor 1 juli 2023
+        ("2024-06-30", "quarter", "ON_OR_BEFORE"),  # uiterlijk in het tweede kwartaal van 2024
+        ("2024-04-30", "half", None),           # in het voorjaar van 2024
+        ("2025-07-01", "year", "MID"),          # halverwege 2025
+        ("2024-01-01", "year", "ON_OR_AFTER"),  # vanaf 2024
+        ("2023-12-31", "year", "END"),          # eind 2023
+        ("2023-03-31", "quarter", None),        # in het eerste kwartaal van 2023
+        ("2023-04-09", "week", None),           # in week 14 (year from the document date)
+        ("2024-01-01", "day", "ON_OR_AFTER"),   # per 1 januari 2024
+        ("2026-10-31", "half", None),           # in het najaar van 2026
+    ]
+    assert rows[1].actor in (None, "Het RIEC")
