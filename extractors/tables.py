@@ -265,27 +265,34 @@ def _check_columns(rows, total, ncols, marked, labels, warnings, where) -> None:
 
 # ---------------------------------------------------------------- PDF layout
 
-def _pdf_records(doc: Document, pages: list[int], warnings: list[str]) -> Optional[list[MunicipalityPriority]]:
+def _pdf_records(doc: Document, pdf, pages: list[int], warnings: list[str]) -> Optional[list[MunicipalityPriority]]:
     """Cells with column headers from the PDF layout, or None when the layout does not give them."""
+    if pdf is None or not pages:
+        return None
+    try:
+        ruled = _ruled_tables(doc, pdf, pages)
+        if ruled is not None:
+            return _records_from_grid(doc, ruled, warnings, "ruled table")
+        grid = _word_columns(doc, pdf, pages)
+        if grid is not None:
+            return _records_from_grid(doc, grid, warnings, "column positions")
+    except Exception as exc:  # a malformed page must not lose the text fallback
+        log.debug("pdfplumber failed on %s: %s", doc.source_path, exc, exc_info=True)
+        warnings.append(f"municipality table: pdfplumber could not read pages {pages}: {exc!r}")
+    return None
+
+
+def _open_pdf(doc: Document):
     path = Path(doc.source_path)
-    if doc.source_format != "pdf" or not path.exists() or not pages:
+    if doc.source_format != "pdf" or not path.exists():
         return None
     try:
         import pdfplumber
-    except ImportError:
+
+        return pdfplumber.open(path)
+    except Exception as exc:  # no layout then; the text rendering still gives the rows
+        log.debug("pdfplumber cannot open %s: %s", path, exc)
         return None
-    try:
-        with pdfplumber.open(path) as pdf:
-            ruled = _ruled_tables(doc, pdf, pages)
-            if ruled is not None:
-                return _records_from_grid(doc, ruled, warnings, "ruled table")
-            grid = _word_columns(doc, pdf, pages)
-            if grid is not None:
-                return _records_from_grid(doc, grid, warnings, "column positions")
-    except Exception as exc:  # a malformed page must not lose the text fallback
-        log.debug("pdfplumber failed on %s: %s", path, exc, exc_info=True)
-        warnings.append(f"municipality table: pdfplumber could not read pages {pages}: {exc!r}")
-    return None
 
 
 @dataclass
@@ -302,6 +309,8 @@ def _ruled_tables(doc: Document, pdf, pages: list[int]) -> Optional[_Grid]:
     total = None
     for number in pages:
         page = pdf.pages[number - 1]
+        if len(page.lines) + len(page.rects) < 4:
+            continue  # no ruling: table finding would only cost time
         for table in page.extract_tables():
             if not table or len(table) < 3:
                 continue
@@ -469,10 +478,19 @@ def extract_municipality_priorities(doc: Document) -> tuple[list[MunicipalityPri
     """Rows and warnings (e.g. a column whose sum differs from its TOTAAL row)."""
     warnings: list[str] = []
     out: list[MunicipalityPriority] = []
-    for table in _text_tables(doc):
-        from_pdf = _pdf_records(doc, table.pages, warnings)
-        if from_pdf:
-            out.extend(from_pdf)
-        else:
-            out.extend(_records_from_text(doc, table, warnings))
+    tables = _text_tables(doc)
+    if not tables:
+        return out, warnings
+    # pdfplumber is slow: opened once, and only on the pages the text shows the table on
+    pdf = _open_pdf(doc)
+    try:
+        for table in tables:
+            from_pdf = _pdf_records(doc, pdf, table.pages, warnings)
+            if from_pdf:
+                out.extend(from_pdf)
+            else:
+                out.extend(_records_from_text(doc, table, warnings))
+    finally:
+        if pdf is not None:
+            pdf.close()
     return out, warnings
