@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.dates import DateExpression  # noqa: E402
-from extractors.deadlines import extract_deadlines, judge  # noqa: E402
+from extractors.deadlines import extract_deadlines, judge, page_sentences  # noqa: E402
 from extractors.docdates import document_date_and_period  # noqa: E402
 from extractors.document import document_from_text  # noqa: E402
 from extractors.nlp import parse_pages  # noqa: E402
@@ -79,7 +79,7 @@ def baseline(doc, anchor, with_cues: bool):
     rows, seen = [], set()
     head_hits = []
     for page in doc.pages:
-        for s, e, sentence in page.sentences():
+        for s, e, sentence in page_sentences(page):  # the same sentence cuts as ours
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 hits = search_dates(page.text[s:e], languages=["nl"], settings=settings or None) or []
@@ -110,6 +110,40 @@ def baseline(doc, anchor, with_cues: bool):
             years.append(w.year)
     b_period = (min(years[:2]), max(years[:2])) if len(years) >= 2 else (None, None)
     return b_date, b_period, rows
+
+
+def normalisation(gold_dir: Path) -> dict:
+    """Grammar against grammar: is the gold date among the dates found in its evidence?
+
+    Ours must also give the gold precision; dateparser has only days, so its date must be
+    the gold's representative day. No cue rules involved.
+    """
+    from extractors.dates import find_dates
+    from dateparser.search import search_dates
+
+    out = {"ours": [0, 0, []], "dateparser": [0, 0, []]}
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        anchor = dt.date.fromisoformat(gold["doc_date"]) if gold.get("doc_date") else None
+        settings = {"RELATIVE_BASE": dt.datetime.combine(anchor, dt.time())} if anchor else None
+        for g in gold.get("deadlines", []):
+            ev = " ".join(g["evidence"].split())
+            ours_found = [(e.date, e.precision) for e in find_dates(ev, anchor)]
+            ok = (g["date"], g["precision"]) in ours_found
+            out["ours"][0] += ok
+            out["ours"][1] += 1
+            if not ok:
+                out["ours"][2].append(f"ours {g['date']} {g['precision']}: {ev[:70]} -> {ours_found}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                hits = search_dates(ev, languages=["nl"], settings=settings) or []
+            found = [w.date().isoformat() for _, w in hits]
+            ok = g["date"] in found
+            out["dateparser"][0] += ok
+            out["dateparser"][1] += 1
+            if not ok:
+                out["dateparser"][2].append(f"dateparser {g['date']}: {ev[:70]} -> {found}")
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _fmt(score: Score) -> str:
@@ -195,6 +229,14 @@ def main(argv=None) -> int:
                 "deadlines": dl.as_dict(details=args.verbose), "deadlines_strict": strict.as_dict(details=False),
                 "doc_date": str(doc_date), "doc_date_ok": bool(date_s.tp),
                 "period": list(period), "period_ok": bool(period_s.tp), "seconds": round(secs, 3)}
+    if not args.no_baseline:
+        print("\nNormalisation only (each gold deadline's evidence, anchored on the gold doc_date):")
+        for system, (right, total, examples) in normalisation(Path(args.gold)).items():
+            print(f"  {system:16s} exact date {right}/{total} = {right / total:.2f}")
+            report.setdefault("normalisation", {})[system] = {"exact": right, "total": total}
+            if args.verbose:
+                for ex in examples[:12]:
+                    print(f"      wrong {ex}")
     print("\nOverall")
     report["overall"] = {}
     for system in systems:

@@ -383,6 +383,14 @@ def _boundaries(text: str) -> list[int]:
     return sorted(cuts)
 
 
+def page_sentences(page: Page):
+    """(start, end, collapsed text) of every sentence of the page, as deadlines cut them."""
+    cuts = _boundaries(page.text)
+    for s, e in zip(cuts, cuts[1:]):
+        if page.text[s:e].strip():
+            yield s, e, " ".join(page.text[s:e].split())
+
+
 def sentence_span(page: Page, start: int, end: int) -> tuple[int, int, str]:
     """(start, end, whitespace-collapsed text) of the sentence around [start, end)."""
     text = page.text
