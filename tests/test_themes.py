@@ -319,3 +319,25 @@ def test_spacy_component_gives_the_same_themes_as_spans():
     assert {s.label_ for s in spans} == {"drugsoverlast", "alcoholoverlast", "omg", "ondermijning"}
     fuzzy = next(s for s in spans if s.label_ == "ondermijning")
     assert fuzzy._.theme_match_kind == "fuzzy" and fuzzy.text == "ondernijning" and fuzzy._.theme_term == "ondermijning"
+
+
+def test_list_under_a_reported_appendix_stays_reported_whatever_its_table_header_says():
+    text = ("Bijlage 3: Landelijke prioriteiten politie 2019-2022\n\nprioriteit          bijdrage politie\n"
+            "1. Aanpak van ondermijning\n2. Bestrijding van kinderporno\n3. Aanpak van cybercrime\n")
+    rows, _ = summary(text)
+    assert rows and not any(r.prioritized for r in rows.values())
+
+
+def test_lead_in_about_strategy_or_criteria_is_not_a_priority_list():
+    text = ("De partners maken afspraken over de gezamenlijke prioriteiten. Om de aanpak te versterken "
+            "maken we de volgende strategische keuzes:\n\n- informatiegestuurd werken met de politie\n"
+            "- een persoonsgerichte aanpak van daders\n")
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_item_that_mentions_a_priority_inside_a_target_is_not_a_label():
+    text = ("Ambities\n\n- Een daling van het aantal slachtoffers met tien procent voor de geprioriteerde "
+            "high impact crimes in de binnenstad in 2026\n")
+    rows, _ = summary(text)
+    assert not rows["high_impact_crime"].prioritized
