@@ -103,6 +103,13 @@ def _validate(data) -> None:
         require(rel in RELATIONS, f"relation {word!r}: {rel!r} not in {RELATIONS}")
     require(data["for_reading_relation"] in data["relations"], "for_reading_relation must be a relation")
     require(isinstance(data["max_year_range"], int) and data["max_year_range"] > 0, "max_year_range")
+    ocr = data.get("ocr_variants")
+    require(isinstance(ocr, dict) and isinstance(ocr.get("substitutions"), list), "ocr_variants.substitutions")
+    for pair in ocr["substitutions"]:
+        require(isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair),
+                f"ocr_variants: {pair!r} must be [seen, meant]")
+    require(isinstance(ocr.get("min_length"), int) and isinstance(ocr.get("drop_letter_min_length"), int),
+            "ocr_variants: min_length and drop_letter_min_length must be integers")
 
 
 def vocab() -> dict:
@@ -126,9 +133,37 @@ class _Grammar:
     v: dict
 
 
+def _ocr_variants(word: str, spec: dict) -> set[str]:
+    """One-edit OCR misreadings of a single word (see `ocr_variants` in dates.yaml)."""
+    if " " in word or len(word) < spec["min_length"]:
+        return set()
+    out: set[str] = set()
+    for a, b in spec["substitutions"]:
+        start = word.find(a)
+        while start >= 0:
+            out.add(word[:start] + b + word[start + len(a):])
+            start = word.find(a, start + 1)
+    if len(word) >= spec["drop_letter_min_length"]:
+        out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    out.discard(word)
+    return out
+
+
+def _with_variants(mapping: dict, spec: dict) -> dict:
+    extended = dict(mapping)
+    for word, value in mapping.items():
+        for variant in _ocr_variants(word.lower(), spec):
+            extended.setdefault(variant, value)  # a real word always keeps its own meaning
+    return extended
+
+
 @functools.cache
 def _grammar() -> _Grammar:
-    v = vocab()
+    v = dict(vocab())
+    spec = v["ocr_variants"]
+    for key in ("months", "seasons", "parts", "relations"):
+        v[key] = _with_variants(v[key], spec)
+    v["full_month_names"] = sorted({w for name in v["full_month_names"] for w in {name} | _ocr_variants(name, spec)})
     month = rf"(?:{_alt(v['months'])})\b\.?"
     full_month = rf"(?:{_alt(v['full_month_names'])})\b"
     year4 = r"(?<![\d.,/])(?<!\d-)(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"

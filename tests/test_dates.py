@@ -268,3 +268,24 @@ def test_day_ranges_share_the_year_written_at_the_end(text, anchor, date, start)
 def test_after_and_on_or_before_take_the_end_of_a_season():
     assert one("na de zomer van 2024").date == "2024-08-31"
     assert one("uiterlijk in het najaar van 2024").date == "2024-11-30"
+
+
+@pytest.mark.parametrize("text,date,mod", [
+    ("uiterlyk 1 novernber 2024", "2024-11-01", "ON_OR_BEFORE"),  # ij->y, m->rn
+    ("rnedio septmber 2024", "2024-09-15", "MID"),                # m->rn, a dropped letter
+    ("e1nd 2025", "2025-12-31", "END"),                           # i->1
+    ("in het naj aar", None, None),                               # a split word is not repaired here
+])
+def test_ocr_misreadings_of_date_words(text, date, mod):
+    found = find_dates(text, A23)
+    if date is None:
+        assert found == []
+        return
+    assert [(e.date, e.mod) for e in found] == [(date, mod)]
+
+
+def test_ocr_variants_never_override_a_real_word():
+    from extractors.dates import _grammar
+    g = _grammar()
+    assert g.v["months"]["mei"] == 5 and g.v["relations"]["voor"] == "BEFORE"
+    assert "novernber" in g.v["months"] and "novernber" in g.v["full_month_names"]
