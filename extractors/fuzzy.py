@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from extractors.theme_vocab import ThemeVocab, load_vocab
+from extractors.theme_vocab import ThemeVocab, load_vocab, word_keys
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,15 @@ class FuzzyMatcher:
                 if cols.size:
                     best = float(dist[i, cols].min())
                     cands = [c for c in cols if dist[i, c] == best]
+                    fw = folded_q[i][:1]
                     cands = [c for c in cands if self.target_lens[c] >= self.first_letter_below
-                             or self.targets[c][0] == w[0]]
-                    themes = {t for c in cands for t in self.vocab.word_targets[self.targets[c]]}
+                             or self.folded_targets[c][:1] == fw]
+                    theme_sets = {self.vocab.word_targets[self.targets[c]] for c in cands}
+                    first_keys = word_keys(self.targets[cands[0]]) if cands else frozenset()
+                    one_word = all(word_keys(self.targets[c]) & first_keys for c in cands)
                     # two equally close words of different themes: the typo is ambiguous
-                    if cands and (len(themes) == 1 or len({self.targets[c] for c in cands}) == 1):
+                    # ("gerag": gedrag or gezag); forms of one word ("persoon", "personen") are not
+                    if cands and (len(theme_sets) == 1 or one_word):
                         c = cands[0]
                         t = self.targets[c]
                         score = 100.0 * (1.0 - best / max(len(t), len(w)))

@@ -57,6 +57,7 @@ class Match:
     tok_end: int = -1  # exclusive
     sub: bool = False  # a conjunct inside a combined term
     anchor: int = -1  # where the theme's own word starts (an elided conjunct: its visible part)
+    gaps: int = 0  # text words skipped inside the match
 
     @property
     def pos(self) -> int:
@@ -117,7 +118,7 @@ def fuzzy_candidates(toks: list[Tok], matcher: FuzzyMatcher) -> set[str]:
     known = _all_term_keys()
     out = set()
     for t in toks:
-        if len(t.lower) < matcher.min_len or not t.lower.isalpha():
+        if len(t.lower) < matcher.min_len - 1 or not t.lower.isalpha():
             continue
         if t.pos and matcher.content_pos and t.pos not in matcher.content_pos:
             continue
@@ -149,6 +150,10 @@ def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Opt
                 break
             if toks[k].keys & wkeys:
                 found = k
+                break
+            if k > j + 1 and toks[k].lower in _COORD:
+                # "huiselijk en seksueel geweld" skips a conjunct; "sociale domein en
+                # veiligheid" would join two different phrases
                 break
         if found is None:
             return None
@@ -191,7 +196,7 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
                 kind, score = _kind_and_score(term, toks, i, end, text)
                 s, e = toks[i].start, toks[end - 1].end
                 cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
-                                   tok_start=i, tok_end=end))
+                                   tok_start=i, tok_end=end, gaps=end - i - len(term.words)))
     return _resolve(cands, vocab)
 
 
@@ -212,13 +217,15 @@ def _terms_starting(keys: frozenset, vocab: ThemeVocab) -> tuple[Term, ...]:
     return got
 
 
+_COORD = frozenset({"en", "of"})
 _KIND_RANK = {"exact": 0, "abbreviation": 0, "lemma": 1, "fuzzy": 2}
 
 
 def _resolve(cands: list[Match], vocab: ThemeVocab) -> list[Match]:
     """Longest match wins; at equal length exact beats lemma beats fuzzy. Conjuncts of a
     combined term ("radicalisering en extremisme") stay as mentions of their own themes."""
-    cands.sort(key=lambda m: (-(m.tok_end - m.tok_start), _KIND_RANK[m.kind], m.weak, m.tok_start))
+    # longest first; at equal length the tighter match (fewer skipped words), then exact
+    cands.sort(key=lambda m: (-(m.tok_end - m.tok_start), m.gaps, _KIND_RANK[m.kind], m.weak, m.tok_start))
     taken: list[Match] = []
     used: set[int] = set()
     combos: list[Match] = []
