@@ -421,7 +421,12 @@ def _spacy_sent(page: Page, start: int):
     if doc is None:
         return None
     span = doc.char_span(start, min(start + 1, len(page.text)), alignment_mode="expand")
-    return span.sent if span is not None and len(span) else None
+    if span is None or not len(span):
+        return None
+    try:
+        return span.sent
+    except ValueError:  # a pipeline without sentence boundaries
+        return None
 
 
 def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[Optional[int], Optional[int]],

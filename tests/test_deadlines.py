@@ -338,3 +338,18 @@ def test_plan_with_adoption_date_in_its_title_lines():
         ("2026-10-31", "half", None),           # in het najaar van 2026
     ]
     assert rows[1].actor in (None, "Het RIEC")
+
+
+@pytest.mark.parametrize("with_sentencizer", [True, False])
+def test_blank_pipeline_degrades_without_crashing(with_sentencizer):
+    import spacy
+    nlp = spacy.blank("nl")
+    if with_sentencizer:
+        nlp.add_pipe("sentencizer")
+    doc = document_from_text(LETTER)
+    for page in doc.pages:
+        page.spacy_doc = nlp(page.text)
+    doc_date, start, end = document_date_and_period(doc)
+    rows = extract_deadlines(doc, doc_date, (start, end), Structure(), [])
+    assert [r.date_text for r in rows] == [r.date_text for r in letter()[0]]
+    assert all(r.actor is None for r in rows)
