@@ -169,6 +169,29 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
     return out
 
 
+def _adopt_structure_headings(lines: list[Line], structure: Structure) -> None:
+    """Headings the structure helper found by typography (markdown, bold, numbering) that the
+    line shapes here miss; plain-text guesses are left to the local rules."""
+    if structure is None or not getattr(structure, "headings", None):
+        return
+    starts: dict[tuple[int, int], Line] = {}
+    for ln in lines:
+        if ln.kind != "blank":
+            starts[(ln.page, ln.start)] = ln
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    for h in structure.headings:
+        if getattr(h, "kind", "plain") not in ("markdown", "bold", "numbered", "keyword"):
+            continue
+        for ln in by_page.get(h.page, []):
+            if ln.start <= h.char_start < max(ln.end, ln.start + 1):
+                if ln.kind == "text" and not ln.text.endswith((".", ":", ";", ",")):
+                    ln.kind = "heading"
+                    ln.level = h.level if ln.level == 99 else ln.level
+                break
+
+
 def _line_texts(lines: list[Line], k: int) -> list[str]:
     ln = lines[k]
     out = [ln.text]
@@ -242,6 +265,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                      priorities: list[PriorityItem]) -> list[Theme]:
     vocab = load_vocab()
     lines = _classify_lines(doc, vocab)
+    _adopt_structure_headings(lines, structure)
     ctx = _Ctx()
     by_page: dict[int, list[int]] = {}
     for idx, m in enumerate(mentions):

@@ -341,3 +341,14 @@ def test_item_that_mentions_a_priority_inside_a_target_is_not_a_label():
             "high impact crimes in de binnenstad in 2026\n")
     rows, _ = summary(text)
     assert not rows["high_impact_crime"].prioritized
+
+
+def test_with_the_structure_helpers_parse_the_priorities_agree():
+    from extractors.priorities import extract_priorities
+    from extractors.structure import parse_structure
+
+    doc = parsed(IVP)
+    structure = parse_structure(doc)
+    rows = summarize(doc, find_mentions(doc), structure, extract_priorities(doc, structure))
+    got = {r.theme_id for r in rows if r.prioritized}
+    assert got == {t for t, r in summary(IVP)[0].items() if r.prioritized}
