@@ -289,3 +289,8 @@ def test_ocr_variants_never_override_a_real_word():
     g = _grammar()
     assert g.v["months"]["mei"] == 5 and g.v["relations"]["voor"] == "BEFORE"
     assert "novernber" in g.v["months"] and "novernber" in g.v["full_month_names"]
+
+
+def test_recess_words_are_seasons():
+    e = one("Na de zomervakantie van 2024 volgt het besluit.")
+    assert (e.date, e.precision, e.timex, e.mod) == ("2024-08-31", "half", "2024-SU", "AFTER")
