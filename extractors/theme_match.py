@@ -189,14 +189,13 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
             if tok.lower not in vocab.word_targets:
                 continue
         for term in _terms_starting(tok.keys, vocab):
-            if True:
-                end = _extend(term, toks, i, text, vocab.max_gap) if len(term.keys) > 1 else i + 1
-                if end is None:
-                    continue
-                kind, score = _kind_and_score(term, toks, i, end, text)
-                s, e = toks[i].start, toks[end - 1].end
-                cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
-                                   tok_start=i, tok_end=end, gaps=end - i - len(term.words)))
+            end = _extend(term, toks, i, text, vocab.max_gap) if len(term.keys) > 1 else i + 1
+            if end is None:
+                continue
+            kind, score = _kind_and_score(term, toks, i, end, text)
+            s, e = toks[i].start, toks[end - 1].end
+            cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
+                               tok_start=i, tok_end=end, gaps=end - i - len(term.words)))
     return _resolve(cands, vocab)
 
 
@@ -304,7 +303,7 @@ def ellipsis_matches(text: str, vocab: ThemeVocab | None = None,
                 tid, term, fz = hit
                 kind, score = ("fuzzy", fz.score) if fz else ("lemma", 95.0)
                 out.append(Match(tid, m.start(), m.end(), text[m.start():m.end()], term, kind, score,
-                                 anchor=m.start(2), tok_start=m.start(2), tok_end=m.end(2)))
+                                 anchor=m.start(2)))
                 break
     return out
 
