@@ -75,7 +75,7 @@ def _validate(data) -> None:
     for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
                 "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
                 "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation",
-                "quarter_words", "half_words", "week_words"):
+                "quarter_words", "half_words", "week_words", "glue"):
         require(key in data, f"missing key {key!r}")
     months = data["months"]
     require(isinstance(months, dict) and months, "months must be a non-empty mapping")
@@ -103,6 +103,8 @@ def _validate(data) -> None:
         require(rel in RELATIONS, f"relation {word!r}: {rel!r} not in {RELATIONS}")
     require(data["for_reading_relation"] in data["relations"], "for_reading_relation must be a relation")
     require(isinstance(data["max_year_range"], int) and data["max_year_range"] > 0, "max_year_range")
+    for key in ("of", "articles", "part_lead", "day_suffixes", "season_prepositions"):
+        require(isinstance(data["glue"].get(key), list) and data["glue"][key], f"glue.{key} must be a non-empty list")
     ocr = data.get("ocr_variants")
     require(isinstance(ocr, dict) and isinstance(ocr.get("substitutions"), list), "ocr_variants.substitutions")
     for pair in ocr["substitutions"]:
@@ -131,6 +133,7 @@ class _Grammar:
     patterns: tuple  # (name, compiled)
     relation_re: re.Pattern
     v: dict
+    season_context: re.Pattern
 
 
 def _ocr_variants(word: str, spec: dict) -> set[str]:
@@ -172,7 +175,10 @@ def _grammar() -> _Grammar:
     relyear = rf"(?:{_alt(v['relative_years'])})\b"
     yearspec = rf"(?:{year4}|{yy}|{relyear})"
     parts = _alt(v["parts"])
-    partlead = rf"(?:(?:(?:aan|tegen|in|op|rond)\s+)?(?:het\s+)?(?P<part>{parts})\s+(?:van\s+)?(?:(?:het|de)\s+)?)"
+    glue = v["glue"]
+    of, art, lead = _alt(glue["of"]), _alt(glue["articles"]), _alt(glue["part_lead"])
+    dsuf = _alt(glue["day_suffixes"])
+    partlead = rf"(?:(?:(?:{lead})\s+)?(?:(?:{art})\s+)?(?P<part>{parts})\s+(?:(?:{of})\s+)?(?:(?:{art})\s+)?)"
     ordinal = _alt(v["ordinals"])
     quarter_w = _alt(v["quarter_words"])
     half_w = _alt(v["half_words"])
@@ -184,28 +190,29 @@ def _grammar() -> _Grammar:
     pats = [
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
-        ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("day_range", rf"(?:van\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:e|ste|de)?(?:\s+(?P<month1>{month}))?\s*(?:{links})\s*"
-                      rf"(?P<d2>\d{{1,2}})(?:e|ste|de)?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("month_range", rf"(?:van\s+)?(?P<month1>{month})\s*(?:{links})\s*(?P<month2>{month})"
-                        rf"(?:\s+(?:van\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
-        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
+        ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
+        ("day_range", rf"(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{links})\s*"
+                      rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
+        ("month_range", rf"(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{links})\s*(?P<month2>{month})"
+                        rf"(?:\s+(?:(?:{of})\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
+        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
         ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
-                   rf"(?:\s*(?:van\s+)?(?P<year>{yearspec}))?"),
+                   rf"(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
         ("quarter", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
-                    rf"(?:\s*(?:van\s+|-\s*)?(?P<year>{year4_after_sep}|{yy}|{relyear}))?"),
+                    rf"(?:\s*(?:(?:{of})\s+|-\s*)?(?P<year>{year4_after_sep}|{yy}|{relyear}))?"),
         ("quarter_iso", rf"(?<![\d])(?P<year>\d{{4}})-?Q(?P<q>[1-4])\b"),
         ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
-                 rf"\s*(?:van\s+)?(?:het\s+jaar\s+)?(?P<year>{yearspec})"),
-        ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:van\s+)?(?P<year>{year4}|{yy}))?"),
-        ("year_range", rf"(?:van\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
+                 rf"\s*(?:(?:{of})\s+)?(?:(?:{art})\s+(?:{yearnoun})\s+)?(?P<year>{yearspec})"),
+        ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:(?:{of})\s+)?(?P<year>{year4}|{yy}))?"),
+        ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
         ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
         ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
     ]
     compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
     fillers = _alt(v["fillers"])
     rel = re.compile(rf"(?<![\w.])(?P<rel>{_alt(v['relations'])})\s+(?:(?:{fillers})\s+)*$", re.IGNORECASE)
-    return _Grammar(compiled, rel, v)
+    season_context = re.compile(rf"(?<!\w)(?:{_alt(glue['season_prepositions'])})\s+(?:(?:{art})\s+)?$", re.I)
+    return _Grammar(compiled, rel, v, season_context)
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -445,8 +452,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                 before = text[max(0, m.start() - 16):m.start()].lower()
                 # a bare season noun ("de zomer is druk") is only a date after a preposition
                 # + article ("in het najaar") or with a qualifier ("komend najaar").
-                if qual is None and not part and not re.search(
-                        r"(?<!\w)(?:in|na|voor|vóór|rond|tot|tegen|vanaf|per|tijdens|gedurende|deze|dit)\s+(?:het\s+|de\s+)?$", before):
+                if qual is None and not part and not g.season_context.search(before):
                     return None
                 year, prd = _resolve_yearless("season", anchor, qual, spec=spec)
                 year_inferred = True

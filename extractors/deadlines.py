@@ -50,7 +50,8 @@ def _validate(data) -> None:
     require(isinstance(data, dict), "top level must be a mapping")
     for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
-                "planning_entry_separators", "before_voor_words", "continuation_words"):
+                "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
+                "what_trim_words", "reference_fillers", "abbreviations"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -70,7 +71,11 @@ def _cues() -> dict:
         "due": w("due_cues"),
         "strong": w("strong_cues"),
         "completion": w("completion_cues"),
-        "reference": re.compile(rf"(?<![\w.])(?:{_alt(data['reference_cues'])})[\s:]+(?:(?:het|de|jaar|jaren)\s+)*$", re.I),
+        "reference": re.compile(rf"(?<![\w.])(?:{_alt(data['reference_cues'])})[\s:]+"
+                                rf"(?:(?:{_alt(data['reference_fillers'])})\s+)*$", re.I),
+        "clause_split": re.compile(rf"[;:]|\s[–—-]\s|,\s+(?=(?:{_alt(data['clause_openers'])})\b)", re.I),
+        "lead_trim": re.compile(rf"^(?:[\s,.;:•\-–—*()]|\b(?:{_alt(data['what_trim_words'])})\b)+", re.I),
+        "abbrev": re.compile(rf"(?:\b\w\.){{2,}}$|\b(?:{_alt(data['abbreviations'])})$", re.I),
         "recurring": w("recurring_cues"),
         "past_finite": w("past_finite"),
         "perfect": w("perfect_auxiliaries"),
@@ -136,8 +141,11 @@ def _relation_cue(expr: DateExpression) -> Optional[str]:
     if expr.relation and expr.relation != "NEUTRAL":
         return expr.relation_text
     if expr.part:
-        m = re.match(r"(?:(?:aan|tegen|in|op|rond)\s+)?(?:het\s+)?(\w+)", expr.text, re.I)
-        return m.group(1).lower() if m else expr.part.lower()
+        # the part word itself ("eind"), not the lead-in ("aan het")
+        glue = dates_mod.vocab()["glue"]
+        lead = {w.lower() for w in glue["part_lead"] + glue["articles"]}
+        words = [w for w in re.findall(r"\w+", expr.text.lower()) if w not in lead]
+        return words[0] if words else expr.part.lower()
     return None
 
 
@@ -234,8 +242,6 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
 # ---------------------------------------------------------------- what / actor / theme
 
 
-_CLAUSE_SPLIT = re.compile(r"[;:]|\s[–—-]\s|,\s+(?=(?:die|dat|waarbij|zodat|omdat|hoewel|maar|waarna|nadat|wanneer)\b)", re.I)
-_LEAD_TRIM = re.compile(r"^(?:[\s,.;:•\-–—*()]|\b(?:en|of|maar|dat|die|waarna|zodat|dan)\b)+", re.I)
 _TAIL_TRIM = re.compile(r"[\s,.;:•\-–—*(]+$")
 
 
@@ -250,12 +256,13 @@ def what_of(text: str, expr: DateExpression, sent_start: int, sent_end: int) -> 
     a, b = expr.full_start - sent_start, expr.char_end - sent_start
     left = sent[:max(a, 0)]
     right = sent[max(b, 0):]
-    cut_left = [m.end() for m in _CLAUSE_SPLIT.finditer(left)]
+    c = _cues()
+    cut_left = [m.end() for m in c["clause_split"].finditer(left)]
     left = left[cut_left[-1]:] if cut_left else left
-    m = _CLAUSE_SPLIT.search(right)
+    m = c["clause_split"].search(right)
     right = right[:m.start()] if m else right
     clause = " ".join((left + " " + right).split())
-    clause = _LEAD_TRIM.sub("", clause)
+    clause = c["lead_trim"].sub("", clause)
     clause = _TAIL_TRIM.sub("", clause)
     clause = re.sub(r"\(\s*\)", "", clause).strip()
     return _clip(clause) or None
@@ -343,7 +350,6 @@ def theme_of(page: Page, sent_start: int, sent_end: int, sentence: str, structur
 # with a list marker or a tab (one paragraph per line layers); a blank line unless the
 # text simply continues in lower case (PDF page/column breaks); a short line without
 # final punctuation followed by a capital (a heading).
-_ABBREV = re.compile(r"(?:\b\w\.){2,}$|\b(?:o\.a|bijv|incl|excl|cf|nr|art|enz|resp|ca|mr|dhr|mw|drs|ir|dr|prof|jl|vgl|zgn|m\.b\.t|t\.a\.v|i\.v\.m)$", re.I)
 _LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}[.)]\s|[a-z][.)]\s)")
 _SENT_END = re.compile(r"[.!?][\"'\u2019)\]]*\s+(?=[A-Z\u00C0-\u00DD\d\u2022\"'\u2018(])")
 _BLANK = re.compile(r"\n[ \t\f]*\n\s*")
@@ -351,11 +357,12 @@ MAX_SENTENCE = 600
 
 
 def _boundaries(text: str) -> list[int]:
+    c = _cues()
     cuts = {0, len(text)}
     for m in _SENT_END.finditer(text):
         head = text[max(0, m.start() - 12):m.start()]
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if _ABBREV.search(head):
+        if c["abbrev"].search(head):
             continue
         if re.fullmatch(r"[ \t]*(?:\d{1,2}|[a-z])", text[line_start:m.start()]):
             continue  # "1. Herkent u ..." list number
@@ -377,7 +384,7 @@ def _boundaries(text: str) -> list[int]:
         nxt = text[end + 1:end + 80].lstrip(" \t")[:1]
         last_word = body.rsplit(None, 1)[-1].lower() if body else ""
         if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()) \
-                and last_word not in _cues()["continuation"]:
+                and last_word not in c["continuation"]:
             cuts.add(end + 1)
         pos = end + 1
     return sorted(cuts)
