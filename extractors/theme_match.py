@@ -188,6 +188,8 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
             # an unknown acronym is a name, not an inflected vocabulary word
             if tok.lower not in vocab.word_targets:
                 continue
+        if i + 1 < len(toks) and tok.lower.isalpha() and toks[i + 1].lower.isalpha():
+            _split_compound(text, toks, i, vocab, cands)
         for term in _terms_starting(tok.keys, vocab):
             end = _extend(term, toks, i, text, vocab.max_gap) if len(term.keys) > 1 else i + 1
             if end is None:
@@ -197,6 +199,25 @@ def match_tokens(text: str, toks: list[Tok], vocab: ThemeVocab | None = None) ->
             cands.append(Match(term.theme_id, s, e, text[s:e], term.text, kind, score, term.weak,
                                tok_start=i, tok_end=end, gaps=end - i - len(term.words)))
     return _resolve(cands, vocab)
+
+
+_JOIN_RE = re.compile(r"[ \t]*[-‐]?[ \t]*\n?[ \t]*")
+
+
+def _split_compound(text: str, toks: list[Tok], i: int, vocab: ThemeVocab, cands: list) -> None:
+    """A compound written apart ("woning inbraken", "cyber crime") is that compound."""
+    a, b = toks[i], toks[i + 1]
+    if len(a.lower) < 3 or len(b.lower) < 4 or not _JOIN_RE.fullmatch(text, a.end, b.start):
+        return
+    if a.lower in vocab.stopwords or a.lower in _COORD or b.lower in _COORD:
+        return
+    for joined in (a.lower + b.lower, a.lower + "s" + b.lower):
+        for k in word_keys(joined):
+            tid = vocab.single_word_keys.get(k)
+            if tid:
+                cands.append(Match(tid, a.start, b.end, text[a.start:b.end], joined, "fuzzy", 90.0,
+                                   tok_start=i, tok_end=i + 2))
+                return
 
 
 _STARTS_CACHE: dict[frozenset, tuple[Term, ...]] = {}

@@ -352,3 +352,17 @@ def test_with_the_structure_helpers_parse_the_priorities_agree():
     rows = summarize(doc, find_mentions(doc), structure, extract_priorities(doc, structure))
     got = {r.theme_id for r in rows if r.prioritized}
     assert got == {t for t, r in summary(IVP)[0].items() if r.prioritized}
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("Het aantal woning inbraken is gedaald.", "woninginbraak"),
+    ("Samen met de politie pakken we cyber crime aan.", "cybercrime"),
+    ("De aanpak van mensen handel in de regio.", "mensenhandel"),
+])
+def test_compound_written_apart_is_that_compound(text, theme):
+    hits = [(t, k) for t, _s, _e, k in themes_in_text(text) if t == theme]
+    assert hits and hits[0][1] == "fuzzy"
+
+
+def test_words_apart_across_punctuation_are_not_joined():
+    assert "jeugdoverlast" not in ids("Het gaat om jeugd, overlast en geweld.")
