@@ -37,7 +37,7 @@ CONTRACT_TABLES = ("documents", "themes", "theme_mentions", "priorities", "deadl
 STATUSES = ("prioritized", "mentioned", "absent")
 #: municipality × priority table cells that say "not a priority"
 _NEGATIVE_CELL = {"", "0", "-", "nee", "no", "n", "false", "geen", "nvt", "n.v.t."}
-UNKNOWN = "(onbekend)"
+UNKNOWN = "(unknown)"
 
 
 # ---------------------------------------------------------------- reading the tables
@@ -672,7 +672,8 @@ def format_matrix(comparison: Comparison, width: Optional[int] = None, max_group
     info = gt.drop_duplicates("group").set_index("group")
     for n, group in enumerate(groups, start=1):
         n_docs = int(info.loc[group, "n_docs"])
-        lines.append(f"[{n}] {group}  ({info.loc[group, 'periods']}; {n_docs} document{'s' if n_docs != 1 else ''})")
+        periods = info.loc[group, "periods"].replace(";", ", ")
+        lines.append(f"[{n}] {group}  ({n_docs} document{'s' if n_docs != 1 else ''}; {periods})")
     return "\n".join(lines)
 
 

@@ -23,8 +23,10 @@ MAX_WIDTH = 60
 WRAP_COLUMNS = {"sentence", "error", "evidence", "what", "item_text", "message", "title", "doc_ids"}
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-#: control characters that are not allowed in XML 1.0 (openpyxl refuses them)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: characters XML 1.0 does not allow (openpyxl refuses them): controls, surrogates, U+FFFE/U+FFFF
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\uffff]")
+#: PDFium marks a hyphen at a line end as U+FFFE; in a cell it means "-"
+_PDFIUM_HYPHEN = "\ufffe"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -53,7 +55,7 @@ def _cell_value(value):
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, str):
-        value = _ILLEGAL.sub(" ", value)
+        value = _ILLEGAL.sub(" ", value.replace(_PDFIUM_HYPHEN, "-"))
         return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "\u2026"
     if isinstance(value, (list, tuple, set, dict)):
         return str(value)

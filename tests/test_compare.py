@@ -344,7 +344,7 @@ def test_format_matrix_is_readable_and_wraps(out_dir):
     assert "CRIMINALITEIT" in lines  # VNG field headings
     # groups in alphabetical order: Dronten.., Noord-Holland, Noord-Nederland, Oost-Nederland
     assert row.split()[1:] == ["P1", "P3", "P1", "P2"]
-    assert "[1] Dronten, Noordoostpolder, Urk  (2024-2027; 1 document)" in text
+    assert "[1] Dronten, Noordoostpolder, Urk  (1 document; 2024-2027)" in text
     narrow = cmp.format_matrix(c, width=36)
     blocks = [l for l in narrow.splitlines() if l.startswith(" ") and l.strip().startswith("[")]
     assert len(blocks) > 1  # groups spread over column blocks, each with every theme
