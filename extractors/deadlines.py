@@ -1,25 +1,30 @@
 """Deadlines: date expressions that say when something is due, planned or takes effect.
 
 Per page, every expression from `extractors.dates.find_dates` (anchored on the
-document's date) is judged by general rules whose words live in
+document's date) is judged by general rules (`judge`) whose words live in
 vocab/deadline_cues.yaml:
 
-rejected  - the document's own date line (letter head, version footer);
-          - multi-year ranges: they are periods ("2024-2027"), not due dates;
-          - "voor 2024" read as "for 2024" without a completion word;
-          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.");
-          - recurring periods ("gedurende de periode van juli tot en met september",
-            a month range without a year);
-          - the past: a period that ended before the document's date, or that contains it
-            in a past-tense clause without a strong due word; planning-list entries are
-            kept even when past, they are the plan;
-kept      - with a relation/part word (uiterlijk, voor, per, vanaf, begin, medio, eind ...),
-            a neutral preposition (in, op) and a future date, a planning-list entry, a due
-            word in the sentence, or a specific future day.
+rejected  - the document's own date: its date line (letter head, version footer, a form
+            value alone on a line) and the same day in the head of page 1;
+          - multi-year ranges: periods ("2024-2027"), not due dates;
+          - "voor 2024" read as "for 2024" (a noun before it or no completion word after);
+          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.", "sinds");
+          - recurring periods ("jaarlijks in maart", a month or day range without a year);
+          - the past: a period (or the named part of it: "begin 2024") that ended before the
+            document's date, or one containing it in a past-tense clause without a strong
+            due word; planning-list entries ("December '23: ...") are kept even when past;
+kept      - with a relation/part word (uiterlijk, voor, per, vanaf, na, tot, begin/medio/eind),
+            a planning-list entry, a relative future ("komend voorjaar"), a neutral
+            preposition (in, op) with a date ahead of the document's date, a due word in the
+            sentence, or a specific future day.
+Without a document date the plan period's first day judges past/future, and yearless
+expressions are dropped (their year is unknown).
 
 Each deadline carries `cue`, `what` (the clause that is due, without the date), the
-`actor` (subject from the dependency parse; None without a parser) and a `theme_id`
-from theme mentions in the sentence, the sentence text, or the section heading.
+`actor` (subject from the dependency parse; None without a parser), a `theme_id` from
+theme mentions in the sentence, the sentence text or the section heading, and provenance
+(page, char offsets of the expression incl. its relation words, the sentence). A second
+rendering of the same sentence (duplicated PDF text layer) yields no second deadline.
 """
 from __future__ import annotations
 
