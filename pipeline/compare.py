@@ -744,15 +744,27 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_outputs(comparison: Comparison, out_dir: Path, report: bool = True, excel: bool = True) -> list[Path]:
+def write_outputs(comparison: Comparison, out_dir: Path, report: bool = True, excel: bool = True,
+                  errors: Optional[list[str]] = None) -> list[Path]:
+    """The comparison tables, report.html and ivp.xlsx. A failing report or workbook does not cost
+    the others: its error goes to `errors` (raised when no list is given)."""
     out_dir = Path(out_dir)
     written = []
     for name, frame in comparison.outputs().items():
         written += write_frame(frame, out_dir, name)
+
+    def attempt(what: str, make) -> None:
+        try:
+            written.append(make())
+        except Exception as exc:
+            if errors is None:
+                raise
+            errors.append(f"writing {what} failed: {exc!r}; this is a bug in ivp, please report it")
+
     if report:
         from pipeline.report import write_report
 
-        written.append(write_report(comparison, out_dir / "report.html"))
+        attempt("report.html", lambda: write_report(comparison, out_dir / "report.html"))
     if excel:
         from pipeline.excel import write_workbook
 
@@ -762,7 +774,7 @@ def write_outputs(comparison: Comparison, out_dir: Path, report: bool = True, ex
         for name, frame in comparison.outputs().items():
             short = name.removeprefix("compare_")
             sheets["deadlines_timeline" if short in sheets else short] = frame
-        written.append(write_workbook(sheets, out_dir / "ivp.xlsx"))
+        attempt("ivp.xlsx", lambda: write_workbook(sheets, out_dir / "ivp.xlsx"))
     return written
 
 
@@ -799,14 +811,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"ivp compare: no readable documents{' in period ' + args.period if args.period else ''} "
               f"in {out_dir}", file=sys.stderr)
         return 1
-    written = write_outputs(comparison, out_dir, report=not args.no_report, excel=not args.no_excel)
+    errors: list[str] = []
+    written = write_outputs(comparison, out_dir, report=not args.no_report, excel=not args.no_excel, errors=errors)
     print(format_matrix(comparison))
     dl = comparison.deadlines
     if not dl.empty:
         upcoming = int((dl["status"] == "upcoming").sum())
         print(f"\ndeadlines: {len(dl)} ({upcoming} upcoming, {len(dl) - upcoming} overdue as of {comparison.today})")
     print("\nwrote: " + ", ".join(p.name for p in written))
-    return 0
+    for error in errors:
+        print(f"ivp compare: {error}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -443,3 +443,15 @@ def test_samples_by_police_unit_and_municipality(seed_tables):
     groups = set(c.group_theme["group"])
     assert {"Dronten", "Noordoostpolder", "Urk", "Alkmaar", "Den Helder"} <= groups
     assert status(c, "Urk", "ondermijning")["status"] == "prioritized"
+
+
+def test_a_failing_workbook_does_not_cost_the_report(out_dir, capsys, monkeypatch):
+    import pipeline.excel
+
+    def broken(sheets, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline.excel, "write_workbook", broken)
+    assert cmp.run(parse(["--out", str(out_dir), "--today", "2024-01-01"])) == 1
+    assert "writing ivp.xlsx failed" in capsys.readouterr().err
+    assert (out_dir / "report.html").exists() and (out_dir / "compare_region_theme.csv").exists()
