@@ -259,21 +259,26 @@ def speed_bench() -> None:
     pm = PhraseMatcher(nlp.vocab, attr="LOWER")
     for t in vocab.terms:
         pm.add(t.theme_id, [nlp.make_doc(t.text)])
-    t0 = time.perf_counter()
-    n_pm = sum(len(pm(d)) for d in docs)
-    t_pm = time.perf_counter() - t0
+    # best of several runs: the machine is shared and the exact matcher takes milliseconds
+    t_pm = float("inf")
+    for _ in range(20):
+        t0 = time.perf_counter()
+        n_pm = sum(len(pm(d)) for d in docs)
+        t_pm = min(t_pm, time.perf_counter() - t0)
     import extractors.fuzzy as fz
-    fz.default_matcher()._cache.clear()  # measure the fuzzy pass too, not a warm cache
-    t0 = time.perf_counter()
-    n_ours = 0
-    for text, d in zip(texts, docs):
-        doc = document_from_text(text)
-        doc.pages[0].spacy_doc = d if len(doc.pages) == 1 else None
-        n_ours += len(themes.find_mentions(doc))
-    t_ours = time.perf_counter() - t0
+    t_ours = float("inf")
+    for _ in range(3):
+        fz.default_matcher()._cache.clear()  # measure the fuzzy pass too, not a warm cache
+        t0 = time.perf_counter()
+        n_ours = 0
+        for text, d in zip(texts, docs):
+            doc = document_from_text(text)
+            doc.pages[0].spacy_doc = d if len(doc.pages) == 1 else None
+            n_ours += len(themes.find_mentions(doc))
+        t_ours = min(t_ours, time.perf_counter() - t0)
     print(f"  {n_tokens} tokens; PhraseMatcher (exact, lower): {n_tokens / t_pm:,.0f} tok/s ({n_pm} matches); "
           f"ivp matcher (lemma+gap+ellipsis+fuzzy+sentences): {n_tokens / t_ours:,.0f} tok/s ({n_ours} mentions); "
-          f"ratio {t_ours / t_pm:.1f}x slower")
+          f"ratio {t_ours / t_pm:.1f}x slower (best of 20 / 3 runs)")
 
 
 def main() -> None:
