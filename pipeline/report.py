@@ -191,6 +191,16 @@ def _mark(sentence: str, needle: Optional[str]) -> str:
     return html.escape(sentence)
 
 
+def _in_period(periods: Optional[str]) -> str:
+    """' (2019-2022)', ' (2019-2022, (2024))': a year without a stated period is already in brackets."""
+    if not _str(periods):
+        return ""
+    parts = [p for p in str(periods).split(";") if p]
+    if len(parts) == 1 and parts[0].startswith("("):
+        return " " + parts[0]
+    return " (" + ", ".join(parts) + ")"
+
+
 def _short(text: Optional[str], n: int = 60) -> str:
     text = _str(text) or ""
     return text if len(text) <= n else text[: n - 1] + "\u2026"
@@ -321,7 +331,7 @@ def render_report(c: Comparison) -> str:
     for key, members in block_groups.items():
         shown = "; ".join(members[:40]) + (f"; and {len(members) - 40} more" if len(members) > 40 else "")
         blocks[key] = blocks[key].replace("<!--groups-->", esc(shown), 1)
-    group_labels = [_short(g, 30) + (f" ({periods_of[g]})" if periods_of.get(g) else "") for g in groups]
+    group_labels = [_short(g, 30) + _in_period(periods_of.get(g)) for g in groups]
     where = "row" if groups_down else "column"
     parts.append(f'<h2 id="matrix">{esc(c.by.replace("_", " ").capitalize())} × theme</h2>'
                  f'<p class="small">Dark: prioritized by a document covering the {where}; light: mentioned only; '
@@ -422,7 +432,7 @@ def _deadlines_section(c: Comparison, docs: _Docs) -> str:
     if dl.empty:
         out.append("<p>No deadlines in the compared documents.</p>")
         return "".join(out)
-    row_of = {d: _short(docs.name(d), 40) + (f" ({p})" if p else "")
+    row_of = {d: _short(docs.name(d), 40) + _in_period(p)
               for d, p in zip(c.documents["doc_id"], c.documents["period"])}
     # two documents with the same title must stay two lines
     seen: dict[str, int] = {}
