@@ -624,25 +624,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="also write the full JSON report to this file")
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        golds = load_gold(args.gold_dir)
-    except ValueError as exc:
-        print(f"ivp eval: {exc}", file=sys.stderr)
-        return 2
+class EvalError(ValueError):
+    """Nothing to evaluate; `code` is the exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def evaluate_folder(gold_dir: Path, docs_dir: Path, suffix: Optional[str] = None,
+                    warn: Callable[[str], None] = lambda message: None) -> dict:
+    """Extract the documents the gold files name (no Prefect) and score them: the report `ivp eval` prints.
+
+    For benchmark scripts; raises EvalError when there is nothing to evaluate.
+    """
+    golds = load_gold(gold_dir)
     if not golds:
-        print(f"ivp eval: no gold files (*.json with a 'doc' key) in {args.gold_dir}", file=sys.stderr)
-        return 2
-    located = [(gold, find_document(args.docs, gold["doc"], args.suffix)) for _, gold in golds]
+        raise EvalError(f"no gold files (*.json with a 'doc' key) in {gold_dir}", 2)
+    located = [(gold, find_document(docs_dir, gold["doc"], suffix)) for _, gold in golds]
     for gold, path in located:
         if path is None:
-            print(f"ivp eval: {gold['doc']}"
-                  f"{' (as ' + args.suffix + ')' if args.suffix else ''} not found in {args.docs}; "
-                  "all its gold items count as missed", file=sys.stderr)
+            warn(f"{gold['doc']}{' (as ' + suffix + ')' if suffix else ''} not found in {docs_dir}; "
+                 "all its gold items count as missed")
     paths = [p for _, p in located if p is not None]
     if not paths:
-        print(f"ivp eval: none of the gold documents is in {args.docs}", file=sys.stderr)
-        return 1
+        raise EvalError(f"none of the gold documents is in {docs_dir}", 1)
 
     from extractors.extract import extract_paths  # heavy (spaCy); only when actually evaluating
 
@@ -650,9 +656,20 @@ def run(args: argparse.Namespace) -> int:
     extracted = iter(list(extract_paths(paths)))
     pairs = [(gold, next(extracted) if p is not None else None) for gold, p in located]
     report = evaluate(pairs)
-    report["gold_dir"] = str(args.gold_dir)
-    report["docs_dir"] = str(args.docs)
-    report["suffix"] = args.suffix
+    report.update(gold_dir=str(gold_dir), docs_dir=str(docs_dir), suffix=suffix)
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = evaluate_folder(args.gold_dir, args.docs, args.suffix,
+                                 warn=lambda message: print(f"ivp eval: {message}", file=sys.stderr))
+    except EvalError as exc:
+        print(f"ivp eval: {exc}", file=sys.stderr)
+        return exc.code
+    except ValueError as exc:  # an unreadable gold file
+        print(f"ivp eval: {exc}", file=sys.stderr)
+        return 2
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

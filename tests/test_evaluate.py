@@ -326,6 +326,12 @@ def test_run_end_to_end_on_the_samples(tmp_path, capsys):
     assert report["overall"]["themes"]["tp"] + report["overall"]["themes"]["fn"] == 68
 
 
+def test_unreadable_gold_file_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    assert ev.run(parse([str(tmp_path), "--docs", str(TEXT_DIR)])) == 2
+    assert "broken.json" in capsys.readouterr().err
+
+
 def test_run_json_and_errors(tmp_path, capsys):
     assert ev.run(parse([str(tmp_path), "--docs", str(TEXT_DIR)])) == 2  # no gold files
     (tmp_path / "g.json").write_text(json.dumps(GOLD), encoding="utf-8")
