@@ -517,6 +517,13 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
                 items.append(f"<li>{esc(item.get('item_text'))}{link}</li>")
             out.append(f"<{tag}>{''.join(items)}</{tag}>")
 
+    own = c.deadlines[c.deadlines["doc_id"] == d] if not c.deadlines.empty else c.deadlines
+    if len(own):
+        items = "".join(f'<li><a href="#dl-{i}">{row["date"]}</a> <span class="{row["status"]}">{esc(row["status"])}</span>: '
+                        f'{esc(row["date_text"])}{" — " + esc(_short(row["what"], 100)) if _str(row["what"]) else ""}</li>'
+                        for i, row in own.iterrows())
+        out.append(f"<p><b>Deadlines</b></p><ul>{items}</ul>")
+
     for tid in doc_theme_ids:
         qs = quotes.get((d, tid), [])
         ev = evidence_of.get((d, tid))

@@ -187,6 +187,17 @@ def test_load_tables_prefers_duckdb_and_falls_back_to_parquet(out_dir):
     assert isinstance(again["deadlines"]["date"].iloc[0], dt.date)
 
 
+def test_csv_exports_alone_give_the_same_comparison(out_dir):
+    tables = cmp.load_tables(out_dir)
+    expected = cmp.compare(tables, today=TODAY).group_theme
+    for name, frame in tables.items():
+        frame.to_csv(out_dir / f"{name}.csv", index=False)
+        (out_dir / f"{name}.parquet").unlink()
+    (out_dir / "ivp.duckdb").unlink()
+    again = cmp.compare(cmp.load_tables(out_dir), today=TODAY).group_theme
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), expected.reset_index(drop=True))
+
+
 # ---------------------------------------------------------------- region × theme
 
 def test_region_matrix_statuses_and_counts(out_dir):
