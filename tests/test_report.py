@@ -86,7 +86,7 @@ def test_every_non_absent_cell_links_to_its_quotes(comparison):
     assert len(re.findall(r'<a xlink:href="#dl-\d+"', page)) == len(c.deadlines)
     for i in c.deadlines.index:
         assert f'<tr id="dl-{i}"' in page
-        assert page.count(f'href="#dl-{i}"') == 1  # from its document's section
+        assert page.count(f'<a href="#dl-{i}"') == 1  # from its document's section
 
 
 def test_report_groups_cells_with_the_same_evidence(tmp_path):
