@@ -25,7 +25,8 @@ from pipeline.compare import Comparison, _key, _str
 COLOURS = {"prioritized": "#b2182b", "mentioned": "#f4a582", "absent": "#f4f4f4"}
 TEXT_COLOURS = {"prioritized": "white", "mentioned": "black", "absent": "#999999"}
 DEADLINE_COLOURS = {"upcoming": "#2166ac", "overdue": "#b2182b"}
-MAX_QUOTES = 8
+MAX_QUOTES = 8  # per document and theme, in a matrix cell's evidence
+MAX_DOC_QUOTES = 30  # per document and theme, in the document's section (the table has them all)
 
 
 def anchor(*parts: object) -> str:
@@ -405,7 +406,7 @@ def _cell_block(key, tid, theme_label, doc_ids, table_group, docs, doc_status, q
         qs = quotes.get((d, tid), [])
         inner += [_quote_li(q, docs, with_doc=False) for q in qs[:MAX_QUOTES]]
         if len(qs) > MAX_QUOTES:
-            inner.append(f'<li class="small"><a href="#{anchor("q", d, tid)}">all {len(qs)} sentences</a></li>')
+            inner.append(f'<li class="small"><a href="#{anchor("q", d, tid)}">more of the {len(qs)} sentences</a></li>')
         if inner:
             out.append('<ul class="quotes">' + "".join(inner) + "</ul>")
         out.append("</li>")
@@ -528,8 +529,11 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
         qs = quotes.get((d, tid), [])
         ev = evidence_of.get((d, tid))
         lead = f'<li><span class="where">why prioritized:</span> <q>{esc(ev)}</q></li>' if ev else ""
+        more = (f'<li class="small">and {len(qs) - MAX_DOC_QUOTES} more sentences in the theme_mentions table</li>'
+                if len(qs) > MAX_DOC_QUOTES else "")
+        shown = "".join(_quote_li(q, docs, with_doc=False) for q in qs[:MAX_DOC_QUOTES])
         out.append(f'<div class="evidence" id="{anchor("q", d, tid)}"><b>{esc(label.get(tid, tid))}</b>'
-                   f'<ul class="quotes">{lead}{"".join(_quote_li(q, docs, with_doc=False) for q in qs)}</ul></div>')
+                   f'<ul class="quotes">{lead}{shown}{more}</ul></div>')
     out.append("</div>")
     return "".join(out)
 
