@@ -56,7 +56,7 @@ def _validate(data) -> None:
     for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
-                "what_trim_words", "reference_fillers", "abbreviations"):
+                "what_trim_words", "reference_fillers", "abbreviations", "period_verbs"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -91,6 +91,7 @@ def _cues() -> dict:
         "before_voor": {x.lower() for x in data["before_voor_words"]},
         "continuation": {x.lower() for x in data["continuation_words"]},
         "weekdays": {x.lower() for x in data["docdate"]["weekdays"]},
+        "period_verbs": w("period_verbs"),
     }
 
 
@@ -227,6 +228,8 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if planning:
         return True, "planning", "planning entry"
     if rel_cue:
+        if expr.relation in ("BEFORE", "ON_OR_BEFORE", "ON_OR_AFTER") and c["period_verbs"].search(sentence):
+            return False, None, "a period's boundary ('loopt tot 2026')"
         return True, rel_cue, "relation"
     future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
     if expr.relative and future and expr.year_inferred and (start is None or start > doc_date if doc_date else True):
@@ -234,6 +237,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         return True, expr.text.split()[0].lower(), "relative future"
     if doc_date is None and not due:
         return False, None, "no date to tell the future from"
+    if expr.relation_text and future and expr.kind == "season" and expr.year_inferred and not due:
+        # seasons without a year describe what usually happens ("in de zomer is het druk")
+        return False, None, "yearless season, no due word"
     if expr.relation_text and future:
         # a neutral preposition ("in 2014", "op 9 november") with a future date
         return True, due.group(0).lower() if due else expr.relation_text.split()[-1], "preposition + future"
@@ -254,7 +260,7 @@ def what_of(text: str, expr: DateExpression, sent_start: int, sent_end: int) -> 
     if is_planning_entry(text, expr):
         _, line = _line_of(text, expr.char_end)
         rest = text[expr.char_end:].split("\n", 1)[0]
-        rest = rest.lstrip(":-–\t ").strip()
+        rest = rest.lstrip(":-–\t |").rstrip(" |").strip()
         return _clip(rest) or None
     # the clause around the expression, with the date words taken out
     sent = text[sent_start:sent_end]
@@ -355,7 +361,7 @@ def theme_of(page: Page, sent_start: int, sent_end: int, sentence: str, structur
 # with a list marker or a tab (one paragraph per line layers); a blank line unless the
 # text simply continues in lower case (PDF page/column breaks); a short line without
 # final punctuation followed by a capital (a heading).
-_LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}[.)]\s|[a-z][.)]\s)")
+_LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\||\(?\d{1,2}[.)]\s|[a-z][.)]\s)")
 _SENT_END = re.compile(r"[.!?][\"'\u2019)\]]*\s+(?=[A-Z\u00C0-\u00DD\d\u2022\"'\u2018(])")
 _BLANK = re.compile(r"\n[ \t\f]*\n\s*")
 MAX_SENTENCE = 600

@@ -193,18 +193,28 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
                 scores[(y1, y2)] += weight
                 first_seen.setdefault((y1, y2), order)
                 order += 1
+            if title_line or (head and pos == _first_line_pos(page.text)):
+                # "Jaarplan politie 2024": a one-year plan named in the title
+                for y in _plan_years(line):
+                    scores[(y, y)] += 1 + TITLE_WEIGHT
+                    first_seen.setdefault((y, y), order)
+                    order += 1
     if scores:
-        best = max(scores, key=lambda k: (scores[k], -first_seen[k]))
-        return best
-    # a single-year plan named in the title: "Uitvoeringsprogramma veiligheid 2024"
-    if doc.pages:
-        for pos, line in _lines(doc.pages[0].text[:HEAD_CHARS]):
-            if (p["title"].match(line) or line.lstrip().startswith("#")) and p["plan"].search(line):
-                years = [e for e in find_dates(line) if e.kind == "year" and not e.part and e.date]
-                if len(years) == 1:
-                    y = int(years[0].date[:4])
-                    return y, y
+        return max(scores, key=lambda k: (scores[k], -first_seen[k]))
     return None, None
+
+
+def _first_line_pos(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _plan_years(line: str) -> list[int]:
+    """The year of a one-year plan in a title line: a plan noun before a lone year."""
+    p = _patterns()
+    years = [e for e in find_dates(line) if e.kind == "year" and not e.part and not e.relative and e.date]
+    if len(years) != 1 or not p["plan"].search(line[:years[0].char_start]):
+        return []
+    return [int(years[0].date[:4])]
 
 
 def document_date_and_period(doc: Document) -> tuple[Optional[dt.date], Optional[int], Optional[int]]:

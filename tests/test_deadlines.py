@@ -353,3 +353,33 @@ def test_blank_pipeline_degrades_without_crashing(with_sentencizer):
     rows = extract_deadlines(doc, doc_date, (start, end), Structure(), [])
     assert [r.date_text for r in rows] == [r.date_text for r in letter()[0]]
     assert all(r.actor is None for r in rows)
+
+
+POLICE = """Jaarplan politie basisteam Rivierenland 2024
+
+Datum: 1 februari 2024
+
+In 2022 zijn 1.234 aangiften van woninginbraak gedaan. Dat is 12% minder dan in 2021. Voor 2024 verwachten we een verdere daling. Het aantal incidenten met verwarde personen steeg van 2.100 in 2019 naar 2.800 in 2023.
+
+De politie zet in 2024 extra in op high impact crime. Eind 2024 moet 80% van de wijkagenten de training hebben gevolgd. Vanaf het tweede kwartaal van 2024 draait de pilot met bodycams. Tijdens de jaarwisseling 2023-2024 waren er 14 incidenten. De evaluatie van de pilot is gepland in week 38. In de zomer is de inzet op het water beperkt. Het landelijk programma loopt tot 2026. Sinds 1 januari 2023 werkt het team met de nieuwe roosters.
+
+Uitvoeringsagenda
+| Q1 2024 | werving extra handhavers |
+| Q3 2024 | evaluatie cameratoezicht |
+"""
+
+
+def test_police_year_plan_statistics_periods_and_table_rows():
+    rows, doc = deadlines(POLICE)
+    assert document_date_and_period(doc) == (dt.date(2024, 2, 1), 2024, 2024)  # one-year plan in the title
+    assert [(r.date, r.precision, r.cue) for r in rows] == [
+        ("2024-12-31", "year", "in"),            # de politie zet in 2024 extra in
+        ("2024-12-31", "year", "eind"),          # eind 2024 moet 80% ...
+        ("2024-04-01", "quarter", "vanaf"),      # vanaf het tweede kwartaal van 2024
+        ("2024-09-22", "week", "gepland"),       # gepland in week 38
+        ("2024-03-31", "quarter", "planning"),   # | Q1 2024 | werving ... |
+        ("2024-09-30", "quarter", "planning"),
+    ]
+    # not: statistics of 2019-2023, "voor 2024 verwachten we" (for), the jaarwisseling 2023-2024,
+    # "in de zomer is de inzet beperkt" (habitual), "loopt tot 2026" (a period), "sinds 1 januari 2023"
+    assert [r.what for r in rows][-2:] == ["werving extra handhavers", "evaluatie cameratoezicht"]
