@@ -193,7 +193,7 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if c["recurring"].search(before):
         return False, None, "recurring"
     planning = is_planning_entry(text, expr)
-    due = c["due"].search(sentence)
+    due = c["strong"].search(sentence) or c["due"].search(sentence)  # the strongest word names the cue
     strong = c["strong"].search(sentence) or expr.relation == "ON_OR_BEFORE"
     if expr.for_reading:
         if not _voor_means_before(expr, text):
