@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -31,9 +31,31 @@ def _transient(task, task_run, state) -> bool:
     return False
 
 
+#: per-document progress callback of the `ivp run` process (source_path -> None). Set by
+#: `run_flow`; a module global rather than a task argument so that it never ships to a Dask
+#: worker, where the module is imported afresh and this stays None.
+_progress: Optional[Callable[[str], None]] = None
+
+
+def _pool_size(requested: int) -> int:
+    """Extraction subprocesses for this process: one per Dask worker thread on Dask, else --workers."""
+    try:
+        from distributed import get_worker
+
+        return max(1, get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return requested
+
+
+def _report(extraction: Extraction) -> None:
+    hook = _progress
+    if hook is not None:
+        hook(extraction.document.source_path)
+
+
 @task(name="extract-batch", retries=2, retry_delay_seconds=[2, 8], retry_condition_fn=_transient)
 def extract_batch(paths: list[str], pool_size: int, timeout: Optional[float]) -> list[Extraction]:
-    return workers.process_pool(pool_size).extract_many(paths, timeout)
+    return workers.process_pool(_pool_size(pool_size)).extract_many(paths, timeout, on_done=_report)
 
 
 @flow(name="ivp-run", log_prints=False, validate_parameters=False)
@@ -54,6 +76,8 @@ def ivp_run(batches: list[list[str]], workers_n: int = 1, timeout: Optional[floa
             results.extend(failed_extraction(Path(p), "failed", message, retryable=True) for p in batch)
         else:
             results.extend(future.result())
+        for ex in results[-len(batch):]:
+            _report(ex)  # batches that ran elsewhere (Dask) advance the bar here; repeats are ignored
     create_markdown_artifact(key="ivp-run-summary", markdown=summary_markdown(plan_counts or {}, results),
                              description="what this ivp run extracted")
     return results
@@ -75,18 +99,53 @@ def summary_markdown(plan_counts: dict, results: list[Extraction]) -> str:
 
 
 def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
-             plan_counts: dict, dask_address: Optional[str] = None) -> list[Extraction]:
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+             plan_counts: dict, dask_address: Optional[str] = None,
+             progress: Optional[Callable[[str], None]] = None) -> list[Extraction]:
+    global _progress
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    from pipeline import prefect_env
+
+    # The heartbeat thread costs ~1 s per flow call on these machines and tells a local run nothing.
+    updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    server = None
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
+        # Each Dask worker process would otherwise start its own temporary API server on the
+        # same SQLite file. One shared API: the configured PREFECT_API_URL, or one temporary
+        # server on loopback started here. Its URL travels to the workers inside the settings
+        # context that prefect-dask serializes with every task.
+        api_url, server = prefect_env.shared_api(dask_address)
+        updates[PREFECT_API_URL] = api_url
         runner = DaskTaskRunner(address=dask_address)
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers_n))
-    # The heartbeat thread costs ~1 s per flow call on these machines and tells a local run nothing.
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        try:
+    _progress = progress
+    try:
+        with temporary_settings(updates=updates):
             return ivp_run.with_options(task_runner=runner)(batches, workers_n, timeout, plan_counts)
-        finally:
-            workers.close_pools()
+    finally:
+        _progress = None
+        workers.close_pools()
+        if server is not None:
+            server.stop()
+
+
+@flow(name="ivp-nightly", log_prints=False, validate_parameters=False)
+def nightly(inputs: list[str], out: str, workers: int = 1, timeout: float = 300.0, prune: bool = False,
+            batch_size: int = 8, dask_address: Optional[str] = None) -> dict:
+    """`ivp run` as a flow for `ivp serve`: plan, extract what is new or changed, write, export.
+
+    The extraction is the `ivp-run` flow as a subflow, against the same API server.
+    """
+    from pipeline.cli import format_summary
+    from pipeline.run import run
+
+    # wait=True: a scheduled run that meets a manual `ivp run` on the same folder queues behind it.
+    summary = run(inputs, Path(out), workers_n=workers, prune=prune, timeout=timeout, wait=True,
+                  dask_address=dask_address, batch_size=batch_size, progress=False)
+    get_run_logger().info(format_summary(summary))
+    return {"run_id": summary.run_id, "new": summary.n_new, "changed": summary.n_changed,
+            "unchanged": summary.n_unchanged, "removed": summary.n_removed, "failed": summary.n_failed,
+            "statuses": summary.statuses, "seconds": round(summary.seconds, 1)}

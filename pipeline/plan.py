@@ -103,7 +103,9 @@ def sha256_of(path: Path) -> str:
 
 
 def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: str,
-              full: bool = False, scope_removed: bool = True) -> Plan:
+              full: bool = False, scope_removed: bool = True, include_flagged: bool = False) -> Plan:
+    """`include_flagged`: files flagged as removed by an earlier run count as removed again
+    (a run with --prune drops their rows too)."""
     paths, skipped = discover(inputs)
     plan = Plan(skipped=skipped)
     seen_sha: dict[str, str] = {}
@@ -145,7 +147,7 @@ def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: 
         present = {str(p) for p in paths}
         roots = [Path(i).expanduser().resolve() for i in inputs]
         for key, previous in manifest.items():
-            if key in present or previous.get("removed"):
+            if key in present or (previous.get("removed") and not include_flagged):
                 continue
             # Only files under this run's inputs count as removed; other folders in the same
             # output are someone else's scope.

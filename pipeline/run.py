@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -40,6 +42,58 @@ class RunSummary:
         return self.statuses.get("ok", 0)
 
 
+def want_progress() -> bool:
+    """A bar only for a person at a terminal: not under cron/CI (no TTY), not with -q.
+
+    IVP_PROGRESS=1/0 forces it on or off (the CLI's -q sets the root logger to ERROR).
+    """
+    forced = os.environ.get("IVP_PROGRESS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return (sys.stdout.isatty() and sys.stderr.isatty()
+            and logging.getLogger().getEffectiveLevel() <= logging.WARNING)
+
+
+class ProgressBar:
+    """Documents done out of planned, on stderr; `advance(path)` is idempotent and thread-safe."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self._bar = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self._bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                                 console=Console(stderr=True), transient=False)
+            self._task = self._bar.add_task("", total=total)
+
+    def __enter__(self) -> "ProgressBar":
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, path: str) -> None:
+        with self._lock:
+            if path in self._seen:
+                return
+            self._seen.add(path)
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=Path(path).name[:40])
+
+    @property
+    def done(self) -> int:
+        return len(self._seen)
+
+
 def batches_of(items: Sequence[str], size: int, workers_n: int) -> list[list[str]]:
     # At least one batch per worker so that both cores work on small runs too.
     size = max(1, min(size, -(-len(items) // max(1, workers_n))))
@@ -49,7 +103,7 @@ def batches_of(items: Sequence[str], size: int, workers_n: int) -> list[list[str
 def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: bool = False,
         prune: bool = False, timeout: Optional[float] = None, wait: bool = False,
         dask_address: Optional[str] = None, batch_size: int = DEFAULT_BATCH_SIZE,
-        verbose: bool = False) -> RunSummary:
+        verbose: bool = False, progress: Optional[bool] = None) -> RunSummary:
     out_dir = Path(out_dir)
     started = dt.datetime.now()
     clock = time.perf_counter()
@@ -57,7 +111,7 @@ def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: b
     version = extractor_version()
     with locked(out_dir, wait=wait):
         with Store(out_dir) as store:
-            plan = make_plan(list(inputs), store.manifest(), version, full=full)
+            plan = make_plan(list(inputs), store.manifest(), version, full=full, include_flagged=prune)
             summary.n_new, summary.n_changed = len(plan.new), len(plan.changed) + len(plan.retried)
             summary.n_unchanged, summary.n_removed = len(plan.unchanged), len(plan.removed)
             summary.skipped = plan.skipped
@@ -69,8 +123,9 @@ def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: b
                 counts = {"new": summary.n_new, "changed or retried": summary.n_changed,
                           "unchanged": summary.n_unchanged, "removed": summary.n_removed}
                 paths = [f.source_path for f in plan.to_extract]
-                extractions = run_flow(batches_of(paths, batch_size, workers_n), workers_n, timeout,
-                                       counts, dask_address=dask_address)
+                with ProgressBar(len(paths), want_progress() if progress is None else progress) as bar:
+                    extractions = run_flow(batches_of(paths, batch_size, workers_n), workers_n, timeout,
+                                           counts, dask_address=dask_address, progress=bar.advance)
             for ex in extractions:
                 d = ex.document
                 summary.statuses[d.status] = summary.statuses.get(d.status, 0) + 1

@@ -150,7 +150,6 @@ class Store:
             old = self.manifest()
             stale_ids = set()
             for ex in extractions:
-                stale_ids.add(ex.document.doc_id)
                 previous = old.get(ex.document.source_path)
                 if previous and previous["doc_id"]:
                     stale_ids.add(previous["doc_id"])
@@ -160,6 +159,10 @@ class Store:
             still_used = {m["doc_id"] for p, m in old.items()
                           if p not in files and p not in set(removed_paths) and not m.get("removed")}
             stale_ids -= still_used
+            # The rows of the bytes extracted now always go, even when another path in the
+            # manifest holds the same bytes (a copy in a second input folder): the fresh rows
+            # replace them, otherwise the doc_id would appear twice.
+            stale_ids |= {ex.document.doc_id for ex in extractions}
             if stale_ids:
                 ids = list(stale_ids)
                 for table in TABLE_RECORDS:
@@ -176,11 +179,18 @@ class Store:
                     "? AS processed_at, FALSE AS removed, ? AS retryable",
                     [d.source_path, d.doc_id, d.sha256, info.get("size_bytes"), info.get("mtime_ns"),
                      d.extractor_version, d.status, d.error, now, d.retryable])
+            inserted = {ex.document.doc_id for ex in extractions}
             for path in removed_paths:
                 if prune:
                     con.execute("DELETE FROM manifest WHERE source_path = ?", [path])
-                else:
-                    con.execute("UPDATE manifest SET removed = TRUE WHERE source_path = ?", [path])
+                    continue
+                con.execute("UPDATE manifest SET removed = TRUE WHERE source_path = ?", [path])
+                doc_id = (old.get(path) or {}).get("doc_id")
+                if doc_id and doc_id not in still_used and doc_id not in inserted:
+                    # Readers of documents.parquet never see the manifest: flag the row there too.
+                    con.execute("UPDATE documents SET status = 'removed', error = ? WHERE doc_id = ?",
+                                [f"the file is gone from {path} (noticed {now:%Y-%m-%d %H:%M}); its rows are kept "
+                                 "until a run with --prune", doc_id])
             if run is not None:
                 self._insert("runs", [run])
             con.execute("COMMIT")

@@ -14,8 +14,9 @@ import os
 import queue
 import threading
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from extractors.records import Extraction
 
@@ -31,6 +32,7 @@ def _worker_main(conn) -> None:
     from extractors.nlp import load_model
 
     load_model()
+    _warm_up()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -45,6 +47,42 @@ def _worker_main(conn) -> None:
             conn.send(("error", f"{exc!r}: " + traceback.format_exc(limit=3).replace("\n", " | ")))
 
 
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Dask worker under its nanny) start extraction workers.
+
+    multiprocessing refuses children of daemonic processes because it cannot reap
+    them at exit; ours are daemonic themselves and exit on EOF when their parent
+    dies, so lifting the flag for the duration of `start()` is safe.
+    """
+    current = mp.current_process()
+    was_daemon = current._config.get("daemon", False)
+    if was_daemon:
+        current._config["daemon"] = False
+    try:
+        yield
+    finally:
+        if was_daemon:
+            current._config["daemon"] = True
+
+
+def _warm_up() -> None:
+    """Load the vocabularies and matchers now, so a document's timeout measures the document.
+
+    The extractors load their data lazily on first use; without this the first
+    document of every fresh worker would pay seconds of loading against --timeout.
+    """
+    try:
+        from extractors.document import document_from_text
+        from extractors.extract import extract_document
+
+        extract_document(document_from_text(
+            "Veiligheidsplan 2025-2028\n\nDatum: 1 maart 2025\n\nPrioriteit 1: Ondermijning\n"
+            "Uiterlijk eind 2025 stelt de gemeente een plan van aanpak jeugdoverlast vast.\n"))
+    except Exception:  # a warm-up failure shows up again, with its message, on a real document
+        log.debug("warm-up failed", exc_info=True)
+
+
 class ExtractionWorker:
     def __init__(self, startup_timeout: float = 180.0):
         self.startup_timeout = startup_timeout
@@ -54,7 +92,8 @@ class ExtractionWorker:
     def start(self) -> None:
         parent, child = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=_worker_main, args=(child,), daemon=True, name="ivp-extract")
-        self.process.start()
+        with _children_allowed():
+            self.process.start()
         child.close()
         self.conn = parent
         if not self.conn.poll(self.startup_timeout):
@@ -92,7 +131,10 @@ class ExtractionWorker:
                                          retryable=True)
             tag, payload = self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            code = self.process.exitcode if self.process is not None else None
+            code = None
+            if self.process is not None:
+                self.process.join(5)  # reap it, or exitcode is still None
+                code = self.process.exitcode
             self.stop()
             return failed_extraction(Path(path), "failed",
                                      f"the extraction worker crashed (exit code {code}) on this file; "
