@@ -384,7 +384,8 @@ def _means_matches(means: str, theme_strings: set[str]) -> bool:
 
 
 def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_typos: Sequence[dict],
-                gold_themes: Sequence[dict] = (), not_false: Iterable[str] = ()) -> Score:
+                gold_themes: Sequence[dict] = (), not_false: Iterable[str] = (),
+                noise_words: Iterable[str] = ()) -> Score:
     """A gold typo is found when a mention with that surface resolves to a theme whose label/id is `means`.
 
     Precision counts fuzzy mentions: one is a false positive when its surface is
@@ -393,6 +394,8 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
     vocabulary covers, so recall here is an upper bound that only theme
     misspellings can reach. `not_false`: more surfaces that are real typos
     (scoring a subset of the gold typos must not punish the others).
+    `noise_words`: words a noisy rendering garbled on purpose; correcting a
+    mention that contains one is right, though no gold typo lists it.
     """
     mentions = list(pred_mentions or ())
     themes = {get(t, "theme_id"): t for t in pred_themes or ()}
@@ -410,6 +413,7 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
 
     score = Score()
     typo_surfaces = {norm_theme(t["surface"]) for t in gold_typos or ()} | {norm_theme(x) for x in not_false}
+    noise = {w for text in noise_words for w in tokens(text)}
     for typo in gold_typos or ():
         surface = norm_theme(typo["surface"])
         hit = any(norm_theme(get(m, "surface")) == surface and _means_matches(typo["means"], strings_of(get(m, "theme_id")))
@@ -427,6 +431,8 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
         surface = norm_theme(get(m, "surface"))
         if surface in seen or surface in typo_surfaces or surface in accepted:
             continue
+        if noise and noise & set(tokens(surface)):
+            continue
         seen.add(surface)
         score.fp += 1
         score.false_positives.append(f"{get(m, 'surface')} -> {get(m, 'theme_id')}")
@@ -435,8 +441,10 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
 
 # ---------------------------------------------------------------- one document
 
-def score_extraction(extraction: Any, gold: dict) -> dict[str, Score]:
-    """Every field of one document. `extraction` is an `Extraction` (or anything with its attributes)."""
+def score_extraction(extraction: Any, gold: dict, noise_words: Iterable[str] = ()) -> dict[str, Score]:
+    """Every field of one document. `extraction` is an `Extraction` (or anything with its attributes);
+    `noise_words`: see `score_typos`."""
+    noise_words = list(noise_words)
     doc = extraction.document
     themes = list(extraction.themes)
     mentions = list(extraction.theme_mentions)
@@ -455,9 +463,10 @@ def score_extraction(extraction: Any, gold: dict) -> dict[str, Score]:
         "region": score_value(get(doc, "region"), gold.get("region")),
         "doc_date": score_value(get(doc, "doc_date"), gold.get("doc_date"), norm_date),
         "period": score_value(period if None not in period else None, gold.get("period"), norm_period),
-        "typos": score_typos(mentions, themes, gold.get("typos", []), gold.get("themes", [])),
+        "typos": score_typos(mentions, themes, gold.get("typos", []), gold.get("themes", []),
+                             noise_words=noise_words),
         "typos_themes": score_typos(mentions, themes, theme_typos(gold), gold.get("themes", []),
-                                    not_false=[t["surface"] for t in gold.get("typos", [])]),
+                                    not_false=[t["surface"] for t in gold.get("typos", [])], noise_words=noise_words),
     }
 
 
@@ -496,14 +505,33 @@ def find_document(docs_dir: Path, name: str, suffix: Optional[str] = None) -> Op
     return found[0] if found else None
 
 
-def evaluate(pairs: Sequence[tuple[dict, Any]]) -> dict:
-    """Score (gold, extraction-or-None) pairs; None means the document was not found: all of gold is missed."""
+def noise_sidecar(path: Optional[Path]) -> list[str]:
+    """Words a rendering garbled on purpose, from `<rendering>.json` next to it when there is one
+    (a list of {"original", "noisy"}, as scripts/render_samples.py writes for its OCR-noisy copies)."""
+    if path is None:
+        return []
+    path = Path(path)
+    sidecar = path.with_suffix(".json")
+    if sidecar == path or not sidecar.is_file():
+        return []
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [str(e["noisy"]) for e in data if isinstance(e, dict) and e.get("noisy")]
+
+
+def evaluate(pairs: Sequence[tuple[dict, Any]], noise: Optional[Sequence[Sequence[str]]] = None) -> dict:
+    """Score (gold, extraction-or-None) pairs; None means the document was not found: all of gold is missed.
+    `noise`: per pair, the words its rendering garbled on purpose (see `score_typos`)."""
     per_doc = []
     totals = {f: Score() for f in FIELDS}
-    for gold, extraction in pairs:
+    for n, (gold, extraction) in enumerate(pairs):
         if extraction is None:
             extraction = _EmptyExtraction()
-        scores = score_extraction(extraction, gold)
+        scores = score_extraction(extraction, gold, noise[n] if noise else ())
         for f in FIELDS:
             totals[f] = totals[f] + scores[f]
         doc = extraction.document
@@ -655,7 +683,7 @@ def evaluate_folder(gold_dir: Path, docs_dir: Path, suffix: Optional[str] = None
     # extract_paths yields exactly one Extraction per path, in order (a failed read is a row, not a gap)
     extracted = iter(list(extract_paths(paths)))
     pairs = [(gold, next(extracted) if p is not None else None) for gold, p in located]
-    report = evaluate(pairs)
+    report = evaluate(pairs, noise=[noise_sidecar(p) for _, p in located])
     report.update(gold_dir=str(gold_dir), docs_dir=str(docs_dir), suffix=suffix)
     return report
 

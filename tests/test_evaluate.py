@@ -282,6 +282,20 @@ def test_typo_found_only_when_resolved_to_the_meant_theme():
     assert [t["surface"] for t in ev.theme_typos(GOLD)] == ["Ondermjining"]
 
 
+def test_correcting_deliberate_noise_is_not_a_false_typo(tmp_path):
+    mentions = [mention("veiligheidsbeleving", "veiligheidsbeleving", "exact"),
+                mention("geweld", "huiselijk gewe1d", "fuzzy", "huiselijk geweld")]
+    themes = [theme("geweld", "Huiselijk geweld")]
+    assert ev.score_typos(mentions, themes, GOLD["typos"], GOLD["themes"]).fp == 1
+    assert ev.score_typos(mentions, themes, GOLD["typos"], GOLD["themes"], noise_words=["gewe1d"]).fp == 0
+    doc = tmp_path / "plan.noisy.txt"
+    doc.write_text("x", encoding="utf-8")
+    (tmp_path / "plan.noisy.json").write_text(json.dumps([{"original": "geweld", "noisy": "gewe1d", "kind": "l_1"}]),
+                                              encoding="utf-8")
+    assert ev.noise_sidecar(doc) == ["gewe1d"]
+    assert ev.noise_sidecar(tmp_path / "other.txt") == []
+
+
 # ---------------------------------------------------------------- documents and CLI
 
 def test_find_document_by_name_and_by_other_rendering(tmp_path):
