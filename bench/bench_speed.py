@@ -422,17 +422,22 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     stdout_chunks = []
     out_reader = threading.Thread(target=lambda: stdout_chunks.append(stdout.read()), daemon=True)
     out_reader.start()
+    at_peak: list = []
     while proc.poll() is None:
         total = 0
+        parts = []
         try:
             for p in [watched] + watched.children(recursive=True):
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
+                    total += rss
+                    parts.append((" ".join(p.cmdline()[1:4])[-70:], round(rss / 2**20)))
                 except psutil.Error:
                     pass
         except psutil.Error:
             pass
-        peak = max(peak, total)
+        if total > peak:
+            peak, at_peak = total, parts
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     reader.join(5)
@@ -440,7 +445,7 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)  # the tree, as far as it was reaped
     result = {"workers": workers, "wall_s": wall, "cpu_s": cpu, "returncode": proc.returncode,
-              "peak_rss_mb_tree": peak / 2**20,
+              "peak_rss_mb_tree": peak / 2**20, "rss_mb_at_peak": at_peak,
               "stderr_tail": "".join(stderr_chunks)[-1500:], "stdout_tail": "".join(stdout_chunks)[-1500:]}
     db = out / "ivp.duckdb"
     if db.exists():
@@ -687,6 +692,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{r['wall_s']:.1f} s = {rate(n_pages, r['wall_s']):.1f} pages/s, "
                       f"{rate(len(pdfs), r['wall_s']):.2f} docs/s, CPU {r['cpu_s']:.0f} s; peak RSS (process tree) "
                       f"{r['peak_rss_mb_tree']:.0f} MB; tables equal to the pure path: {same}")
+                print("    RSS at the peak, by process: "
+                      + "; ".join(f"{name or '?'}: {mb} MB" for name, mb in r["rss_mb_at_peak"]))
 
     # ---- summary ------------------------------------------------------------
     print("\n  summary:")
