@@ -30,7 +30,8 @@ from typing import Optional
 
 from extractors.vocab import load_yaml, require
 
-PRECISIONS = ("day", "week", "month", "quarter", "half", "year")
+#: the contract's precisions; a week is reported as the smallest of them that holds the whole week
+PRECISIONS = ("day", "month", "quarter", "half", "year")
 MODS = ("START", "MID", "END", "BEFORE", "ON_OR_BEFORE", "AFTER", "ON_OR_AFTER", "APPROX")
 RELATIONS = MODS[3:] + ("NEUTRAL",)
 #: a yearless date that ended this long before the anchor is read as next year's
@@ -44,7 +45,7 @@ class DateExpression:
     char_end: int
     text: str
     date: Optional[str]  # ISO representative day; None when the year is unknown
-    precision: str  # day, week, month, quarter, half, year
+    precision: str  # day, month, quarter, half, year (a week: the unit that holds it)
     timex: str
     mod: Optional[str]
     year_inferred: bool = False
@@ -75,7 +76,7 @@ def _validate(data) -> None:
     for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
                 "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
                 "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation",
-                "quarter_words", "half_words", "week_words", "glue"):
+                "quarter_words", "half_words", "week_words", "glue", "choice_links", "part_relative_years"):
         require(key in data, f"missing key {key!r}")
     months = data["months"]
     require(isinstance(months, dict) and months, "months must be a non-empty mapping")
@@ -95,8 +96,9 @@ def _validate(data) -> None:
         require(part in ("START", "MID", "END"), f"part {word!r}: {part!r} is not START/MID/END")
     for word, n in data["ordinals"].items():
         require(n in (1, 2, 3, 4, -1), f"ordinal {word!r}: {n!r}")
-    for word, off in data["relative_years"].items():
-        require(isinstance(off, int) and -5 <= off <= 5, f"relative year {word!r}: offset {off!r}")
+    for key in ("relative_years", "part_relative_years"):
+        for word, off in data[key].items():
+            require(isinstance(off, int) and -5 <= off <= 5, f"{key} {word!r}: offset {off!r}")
     for word, q in data["season_qualifiers"].items():
         require(q in ("next", "this", "last"), f"season qualifier {word!r}: {q!r}")
     for word, rel in data["relations"].items():
@@ -167,12 +169,15 @@ def _grammar() -> _Grammar:
     for key in ("months", "seasons", "parts", "relations"):
         v[key] = _with_variants(v[key], spec)
     v["full_month_names"] = sorted({w for name in v["full_month_names"] for w in {name} | _ocr_variants(name, spec)})
-    month = rf"(?:{_alt(v['months'])})\b\.?"
+    # a full name never takes the dot ("in april." ends a sentence); an abbreviation may ("3 okt.")
+    abbreviations = set(v["months"]) - set(v["full_month_names"])
+    month = rf"(?:(?:{_alt(v['full_month_names'])})\b|(?:{_alt(abbreviations)})\b\.?)"
     full_month = rf"(?:{_alt(v['full_month_names'])})\b"
     year4 = r"(?<![\d.,/])(?<!\d-)(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
     yy = r"['’‘`´]\d{2}(?![\d'’])"
     year4_after_sep = r"(?:19[5-9]\d|20\d\d|2100)(?![\d]|,\d|\.\d|\s*%)"
     relyear = rf"(?:{_alt(v['relative_years'])})\b"
+    part_relyear = rf"(?:{_alt(v['part_relative_years'])})\b"
     yearspec = rf"(?:{year4}|{yy}|{relyear})"
     parts = _alt(v["parts"])
     glue = v["glue"]
@@ -187,13 +192,15 @@ def _grammar() -> _Grammar:
     squal = _alt(v["season_qualifiers"])
     yearnoun = _alt(v["year_nouns"])
     links = _alt(v["range_links"])
+    # "juni of juli 2024": a choice between months or days, never a period of years
+    mlinks = _alt(v["range_links"] + v["choice_links"])
     pats = [
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
         ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("day_range", rf"(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{links})\s*"
+        ("day_range", rf"(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
                       rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("month_range", rf"(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{links})\s*(?P<month2>{month})"
+        ("month_range", rf"(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{mlinks})\s*(?P<month2>{month})"
                         rf"(?:\s+(?:(?:{of})\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
         ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
         ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
@@ -207,6 +214,8 @@ def _grammar() -> _Grammar:
         ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
         ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
         ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
+        # "eind van het jaar": the current year, but only after a part word
+        ("relyear", rf"{partlead}(?<![\w])(?P<year>{part_relyear})"),
     ]
     compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
     fillers = _alt(v["fillers"])
@@ -230,7 +239,8 @@ def _parse_year(token: str, anchor: Optional[dt.date]) -> tuple[Optional[int], b
     if len(t) == 3 and t[1:].isdigit():
         yy = int(t[1:])
         return (2000 + yy if yy < 70 else 1900 + yy), False, False
-    off = _grammar().v["relative_years"].get(t)
+    v = _grammar().v
+    off = v["relative_years"].get(t, v["part_relative_years"].get(t))
     if off is not None:
         return (anchor.year + off if anchor else None), True, True
     return None, True, False
@@ -274,8 +284,24 @@ def _period(kind: str, y: int, **kw) -> _Period:
         return _Period(start, end, "half", f"-{spec['timex']}", _last_day(y, spec["representative_month"]))
     if kind == "week":
         w = kw["w"]
-        return _Period(dt.date.fromisocalendar(y, w, 1), dt.date.fromisocalendar(y, w, 7), "week", f"-W{w:02d}")
+        start, end = dt.date.fromisocalendar(y, w, 1), dt.date.fromisocalendar(y, w, 7)
+        return _Period(start, end, _covering_precision(start, end), f"-W{w:02d}")
     return _Period(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", "")
+
+
+def _covering_precision(start: dt.date, end: dt.date) -> str:
+    """The finest contract precision whose unit holds [start, end]: week 12 of 2025 lies in March
+    ("month"), week 9 of 2024 spans February and March ("quarter"). The date stays within the week;
+    the precision says how far it may be read, so no day is claimed that the text does not give."""
+    if start.year != end.year:
+        return "year"
+    if start.month == end.month:
+        return "month"
+    if (start.month - 1) // 3 == (end.month - 1) // 3:
+        return "quarter"
+    if (start.month - 1) // 6 == (end.month - 1) // 6:
+        return "half"
+    return "year"
 
 
 def _represent(p: _Period, part: Optional[str], relation: Optional[str]) -> dt.date:
@@ -286,7 +312,7 @@ def _represent(p: _Period, part: Optional[str], relation: Optional[str]) -> dt.d
     if part == "END":
         return p.end
     if part == "MID":
-        if p.precision == "month":
+        if p.precision == "month" and p.start.day == 1 and p.end.month == p.start.month and (p.end - p.start).days >= 27:
             return p.start.replace(day=15)
         if p.precision == "year":
             return p.start.replace(month=7, day=1)
@@ -528,7 +554,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                 "quarter": lambda: f"-Q{kw['q']}", "half": lambda: f"-H{kw['h']}",
                 "season": lambda: f"-{kw['spec']['timex']}", "week": lambda: f"-W{kw['w']:02d}",
                 "year": lambda: ""}[kind]()
-        precision = {"season": "half"}.get(kind, kind)
+        precision = {"season": "half", "week": "month"}.get(kind, kind)
         return DateExpression(s, e, raw, None, precision, "XXXX" + body, part, year_inferred=True,
                               kind=kind, part=part, relative=relative,
                               is_range=name == "month_range")

@@ -89,8 +89,8 @@ CASES = [
     ("rond 2030", A23, "2030-12-31", "year", "2030", "APPROX"),
     ("eind '24", A23, "2024-12-31", "year", "2024", "END"),
     # weeks
-    ("in week 12 van 2024", A23, "2024-03-24", "week", "2024-W12", None),
-    ("wk 40 2024", A23, "2024-10-06", "week", "2024-W40", None),
+    ("in week 12 van 2024", A23, "2024-03-24", "month", "2024-W12", None),  # 18-24 March
+    ("wk 40 2024", A23, "2024-10-06", "half", "2024-W40", None),  # 30 Sept-6 Oct: two quarters, one half
 ]
 
 
@@ -161,7 +161,7 @@ def test_backwards_month_range_is_not_a_range():
     ("komend voorjaar", A23, "2024-04-30", "half", True),  # spring 2023 is over on 9 May
     ("afgelopen najaar", A23, "2022-10-31", "half", True),
     ("in het derde kwartaal", A23, "2023-09-30", "quarter", True),
-    ("in week 45", A23, "2023-11-12", "week", True),
+    ("in week 45", A23, "2023-11-12", "month", True),
     ("in april en mei van dit jaar", dt.date(2023, 10, 20), "2023-05-31", "month", True),
     # a yearless month well before the anchor is next year's: a November letter about "februari"
     ("in februari", A24, "2025-02-28", "month", True),
@@ -294,3 +294,66 @@ def test_ocr_variants_never_override_a_real_word():
 def test_recess_words_are_seasons():
     e = one("Na de zomervakantie van 2024 volgt het besluit.")
     assert (e.date, e.precision, e.timex, e.mod) == ("2024-08-31", "half", "2024-SU", "AFTER")
+
+
+@pytest.mark.parametrize("text,anchor,date,precision,timex", [
+    ("De evaluatie volgt in week 9 van 2024.", A23, "2024-03-03", "quarter", "2024-W09"),   # 26 Feb-3 Mar
+    ("oplevering in wk 27 2025", A23, "2025-07-06", "year", "2025-W27"),                   # 30 Jun-6 Jul: two halves
+    ("de campagne start in week 50 van 2024", A23, "2024-12-15", "month", "2024-W50"),
+])
+def test_weeks_report_a_contract_precision_that_holds_the_whole_week(text, anchor, date, precision, timex):
+    e = one(text, anchor)
+    assert (e.date, e.timex) == (date, timex)
+    assert e.precision in ("day", "month", "quarter", "half", "year")
+    assert e.precision == precision
+
+
+def test_a_full_month_name_at_the_end_of_a_sentence_is_a_date():
+    e = one("De commissie bespreekt het voorstel in oktober.", A23)
+    assert (e.text, e.date, e.precision, e.year_inferred) == ("oktober", "2023-10-31", "month", True)
+    assert one("Het plan is op 3 nov. gereed.", A23).date == "2023-11-03"  # an abbreviation keeps its dot
+
+
+@pytest.mark.parametrize("text,date,precision,start", [
+    ("De bijeenkomst is in september of oktober 2025.", "2025-10-31", "month", "2025-09-01"),
+    ("De schouw vindt plaats op 12 of 13 juni 2024.", "2024-06-13", "day", "2024-06-12"),
+])
+def test_a_choice_of_months_or_days_reads_as_a_range(text, date, precision, start):
+    e = one(text, A23)
+    assert (e.date, e.precision, e.range_start) == (date, precision, start)
+
+
+def test_a_choice_of_years_stays_two_years():
+    assert [e.date for e in find_dates("in 2025 of 2027 volgt een herijking", A23)] == ["2025-12-31", "2027-12-31"]
+
+
+@pytest.mark.parametrize("text,date,precision,timex,mod", [
+    ("uiterlijk half 2026 gereed", "2026-07-01", "year", "2026", "MID"),
+    ("Half maart 2024 volgt het besluit.", "2024-03-15", "month", "2024-03", "MID"),
+])
+def test_half_before_a_year_or_month_is_its_middle(text, date, precision, timex, mod):
+    assert vals(one(text, A23)) == (date, precision, timex, mod)
+
+
+@pytest.mark.parametrize("text,date,mod", [
+    ("tegen het einde van het jaar", "2023-12-31", "END"),
+    ("Voor het eind van het jaar ontvangt u een brief.", "2023-12-31", "END"),
+    ("aan het begin van het jaar", "2023-01-01", "START"),
+])
+def test_het_jaar_after_a_part_word_is_the_anchor_year(text, date, mod):
+    e = one(text, A23)
+    assert (e.date, e.precision, e.mod, e.year_inferred) == (date, "year", mod, True)
+
+
+def test_het_jaar_alone_is_a_noun_phrase():
+    assert find_dates("Het jaar daarna werd het team uitgebreid.", A23) == []
+
+
+@pytest.mark.parametrize("text,anchor,date", [
+    ("na de herfstvakantie", A23, "2023-10-31"),
+    ("voor de kerstvakantie", A23, "2023-12-01"),
+    ("na de meivakantie", A24, "2025-05-31"),  # in November the last one is long past: next year's
+])
+def test_school_holidays_are_seasons(text, anchor, date):
+    e = one(text, anchor)
+    assert (e.date, e.precision, e.year_inferred) == (date, "half", True)

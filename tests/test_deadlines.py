@@ -262,7 +262,7 @@ def test_all_dates_are_iso_with_known_precision():
     for rows, _ in (letter(), memo()):
         for r in rows:
             dt.date.fromisoformat(r.date)
-            assert r.precision in ("day", "week", "month", "quarter", "half", "year")
+            assert r.precision in ("day", "month", "quarter", "half", "year")  # the contract: no "week"
 
 
 def test_header_values_and_wrapped_years():
@@ -333,7 +333,7 @@ def test_plan_with_adoption_date_in_its_title_lines():
         ("2024-01-01", "year", "ON_OR_AFTER"),  # vanaf 2024
         ("2023-12-31", "year", "END"),          # eind 2023
         ("2023-03-31", "quarter", None),        # in het eerste kwartaal van 2023
-        ("2023-04-09", "week", None),           # in week 14 (year from the document date)
+        ("2023-04-09", "month", None),          # in week 14 (year from the document date)
         ("2024-01-01", "day", "ON_OR_AFTER"),   # per 1 januari 2024
         ("2026-10-31", "half", None),           # in het najaar van 2026
     ]
@@ -376,7 +376,7 @@ def test_police_year_plan_statistics_periods_and_table_rows():
         ("2024-12-31", "year", "in"),            # de politie zet in 2024 extra in
         ("2024-12-31", "year", "eind"),          # eind 2024 moet 80% ...
         ("2024-04-01", "quarter", "vanaf"),      # vanaf het tweede kwartaal van 2024
-        ("2024-09-22", "week", "gepland"),       # gepland in week 38
+        ("2024-09-22", "month", "gepland"),      # gepland in week 38
         ("2024-03-31", "quarter", "planning"),   # | Q1 2024 | werving ... |
         ("2024-09-30", "quarter", "planning"),
     ]
