@@ -125,6 +125,37 @@ def is_planning_entry(text: str, expr: DateExpression) -> bool:
     return rest.startswith(_cues()["separators"])
 
 
+#: a gap between two cells of a text-rendered table: a tab or three spaces inside a line
+_CELL_GAP = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
+_ROW_NUMBER = re.compile(r"^\(?\d{1,2}(?:[.]\d{1,2})*[.)]?$")
+_FIGURE = re.compile(r"^[\d\s.,%+\-–€]+$")
+
+
+def is_table_row(line: str) -> bool:
+    return bool(_CELL_GAP.search(line.strip()))
+
+
+def table_cells(line: str) -> list[str]:
+    return [c.strip() for c in _CELL_GAP.split(line.strip()) if c.strip()]
+
+
+def table_cell_entry(text: str, expr: DateExpression) -> bool:
+    """The expression fills a cell of a planning table's row ("1.3  Start meldpunt  gemeente  per 1 april 2025"):
+    the row's only date, beside a cell that names an action, and no figures in the other cells
+    (a statistics row "Woninginbraken   2023   412" is not a plan)."""
+    line_start, line = _line_of(text, expr.full_start)
+    if "\n" in text[expr.full_start:expr.char_end] or not is_table_row(line):
+        return False
+    cells = table_cells(line)
+    own = " ".join(text[expr.full_start:expr.char_end].split())
+    if own not in cells:
+        return False
+    others = [c for i, c in enumerate(cells) if c != own and not (i == 0 and _ROW_NUMBER.match(c))]
+    if not any(re.search(r"[^\W\d_]{3,}", c) for c in others) or any(_FIGURE.match(c) for c in others):
+        return False
+    return len(find_dates(line)) == 1
+
+
 def _past_tense(sentence: str, spacy_sent=None) -> bool:
     c = _cues()
     if spacy_sent is not None and any(t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"]
@@ -188,11 +219,14 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     before_core = text[max(0, expr.char_start - CUE_WINDOW):expr.char_start]
     if c["reference"].search(before) or c["reference"].search(before_core):
         return False, None, "reference"
-    if expr.is_range and expr.year_inferred and not expr.relative:
-        return False, None, "recurring range"
     if c["recurring"].search(before):
         return False, None, "recurring"
+    cell = table_cell_entry(text, expr)
     planning = is_planning_entry(text, expr)
+    if expr.is_range and expr.year_inferred and not expr.relative and not (planning or cell):
+        # "van juni tot en met augustus" in prose is what happens every year; in a planning
+        # list or table of one year it is that year's slot
+        return False, None, "recurring range"
     due = c["strong"].search(sentence) or c["due"].search(sentence)  # the strongest word names the cue
     strong = c["strong"].search(sentence) or expr.relation == "ON_OR_BEFORE"
     if expr.for_reading:
@@ -222,6 +256,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         if planning:
             return True, "planning", "planning entry (past)"
         return False, None, "past"
+    if cell:
+        # a table's cells carry no verbs: the planning column is the cue (past rows were dropped above)
+        return True, "planning", "planning table cell"
     contains_doc_date = doc_date is not None and start is not None and start <= doc_date
     if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
         return False, None, "past tense"
@@ -257,6 +294,11 @@ _TAIL_TRIM = re.compile(r"[\s,.;:•\-–—*(]+$")
 
 
 def what_of(text: str, expr: DateExpression, sent_start: int, sent_end: int) -> Optional[str]:
+    if table_cell_entry(text, expr):
+        _, line = _line_of(text, expr.full_start)
+        own = " ".join(text[expr.full_start:expr.char_end].split())
+        cells = [c for i, c in enumerate(table_cells(line)) if c != own and not (i == 0 and _ROW_NUMBER.match(c))]
+        return _clip(" | ".join(cells)) or None
     if is_planning_entry(text, expr):
         _, line = _line_of(text, expr.char_end)
         rest = text[expr.char_end:].split("\n", 1)[0]
@@ -392,6 +434,8 @@ def _boundaries(text: str) -> list[int]:
     for line in text.split("\n"):
         end = pos + len(line)
         body = line.strip()
+        if is_table_row(line):
+            cuts.update((pos, end + 1 if end < len(text) else end))
         nxt = text[end + 1:end + 80].lstrip(" \t")[:1]
         last_word = body.rsplit(None, 1)[-1].lower() if body else ""
         if body and len(body) < 50 and body[-1] not in ".,;:-(\u2013" and nxt and (nxt.isupper() or nxt.isdigit()) \

@@ -10,7 +10,9 @@ Only day-precision dates count; a month alone is not a document date.
 
 Period: year ranges ("2019-2022", "2013 en 2014", "voor de jaren 2024-2027",
 "2013 t/m 2014") scored by where they occur (title/subject lines count more) and how
-often, skipping ranges that describe the past ("liep van 2020 tot en met 2023").
+often, skipping ranges that describe the past ("liep van 2020 tot en met 2023"). A range the
+document names as the plan it implements ("Uitvoeringsprogramma 2025 / Uitwerking van het IVP
+2025-2028") is not its period when the title names another one.
 The words (labels, plan nouns, past cues) live in vocab/deadline_cues.yaml under `docdate`.
 """
 from __future__ import annotations
@@ -39,7 +41,8 @@ TITLE_MAX_CHARS = 120
 def _validate(data) -> None:
     require(isinstance(data, dict) and isinstance(data.get("docdate"), dict), "missing 'docdate' mapping")
     d = data["docdate"]
-    for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues", "weekdays"):
+    for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues", "weekdays",
+                "parent_plan_cues"):
         require(isinstance(d.get(key), list) and d[key], f"docdate.{key} must be a non-empty list")
 
 
@@ -63,6 +66,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "title": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['title_labels'])})\b[\s*_]*:?", re.I),
         "plan": re.compile(rf"(?:{_alt(w['plan_nouns'])})", re.I),
         "past": re.compile(rf"(?:{_alt(w['past_period_cues'])})\s+$", re.I),
+        "parent": re.compile(rf"(?<!\w)(?:{_alt(w['parent_plan_cues'])})(?!\w)", re.I),
         # a line that is (a weekday and) a date, possibly followed by other header values
         "value_line": re.compile(rf"^\s*(?:(?:{_alt(w['weekdays'])})\s+)?\d{{1,2}}[\s.\-/]", re.I),
         "place_date": re.compile(r"^\s*[A-Z][\w'’. -]{1,40},\s*(?=\d{1,2}\s)", re.M),
@@ -170,6 +174,8 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
     p = _patterns()
     scores: collections.Counter = collections.Counter()
     first_seen: dict[tuple[int, int], int] = {}
+    parents: set[tuple[int, int]] = set()  # ranges named as the plan this document implements
+    titled: set[tuple[int, int]] = set()  # candidates in title lines
     order = 0
     for page in doc.pages:
         for pos, line in _lines(page.text):
@@ -181,11 +187,14 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
                 y1, y2 = int(e.range_start[:4]), int(e.date[:4])
                 if p["past"].search(line[:e.char_start]):
                     continue
+                if _names_parent(line[:e.char_start]):
+                    parents.add((y1, y2))
                 if doc_date and y2 < doc_date.year:
                     continue  # a plan period still running or ahead, not a past one
                 weight = 1
                 if title_line:
                     weight += TITLE_WEIGHT
+                    titled.add((y1, y2))
                 elif head:
                     weight += 1
                 if p["plan"].search(line[max(0, e.char_start - 60):e.char_start]):
@@ -196,12 +205,29 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
             if title_line or (head and pos == _first_line_pos(page.text)):
                 # "Jaarplan politie 2024": a one-year plan named in the title
                 for y in _plan_years(line):
+                    titled.add((y, y))
                     scores[(y, y)] += 1 + TITLE_WEIGHT
                     first_seen.setdefault((y, y), order)
                     order += 1
+    if titled - parents:
+        for key in parents:
+            scores.pop(key, None)
     if scores:
         return max(scores, key=lambda k: (scores[k], -first_seen[k]))
     return None, None
+
+
+#: characters before a range searched for a parent-plan cue ("uitwerking van het Integraal Veiligheidsplan")
+PARENT_WINDOW = 70
+
+
+def _names_parent(before: str) -> bool:
+    """A parent-plan cue between the previous year (if any) and the range."""
+    window = before[-PARENT_WINDOW:]
+    years = list(re.finditer(r"(?:19|20)\d\d", window))
+    if years:
+        window = window[years[-1].end():]
+    return bool(_patterns()["parent"].search(window))
 
 
 def _first_line_pos(text: str) -> int:

@@ -383,3 +383,49 @@ def test_police_year_plan_statistics_periods_and_table_rows():
     # not: statistics of 2019-2023, "voor 2024 verwachten we" (for), the jaarwisseling 2023-2024,
     # "in de zomer is de inzet beperkt" (habitual), "loopt tot 2026" (a period), "sinds 1 januari 2023"
     assert [r.what for r in rows][-2:] == ["werving extra handhavers", "evaluatie cameratoezicht"]
+
+
+ACTIEPLAN = """Actieplan Veilig Uitgaan Binnenstad
+
+Datum: 5 februari 2024
+
+Acties
+
+Actie\tWie\tWanneer
+A. Cameratoezicht uitbreiden naar de Havenstraat\tgemeente\teind april 2024
+B. Training barpersoneel agressie\thoreca NL\tjuni t/m augustus
+C. Evaluatie portiersregeling\tpolitie\t2023
+D. Nieuwe sluitingstijden\tgemeente\tper 1 oktober 2024
+
+Cijfers
+
+Incidenten uitgaansgeweld      2022      2023
+Binnenstad                     114       97
+Geweld tegen portiers          2023      12
+
+De evaluatie van 2023 laat een daling zien. Van juni tot en met augustus is het terras druk. De horecavergunningen
+worden in september of oktober 2024 verlengd.
+"""
+
+
+def test_planning_table_cells_are_deadlines_and_statistics_rows_are_not():
+    rows, _ = deadlines(ACTIEPLAN)
+    got = [(r.date, r.precision, r.cue, r.year_inferred) for r in rows]
+    assert got == [
+        ("2024-04-30", "month", "planning", False),   # eind april 2024 in the Wanneer column
+        ("2024-08-31", "month", "planning", True),    # juni t/m augustus: a yearless range in a planning row
+        ("2024-10-01", "day", "planning", False),     # per 1 oktober 2024
+        ("2024-10-31", "month", "in", False),          # in september of oktober 2024
+    ]
+    # not: row C (2023, past), the figures table's year headers and cells, "De evaluatie van 2023"
+    # (what a review is about), "Van juni tot en met augustus" in prose (every summer)
+    assert rows[0].what == "A. Cameratoezicht uitbreiden naar de Havenstraat | gemeente"
+    assert rows[0].sentence == "Cameratoezicht uitbreiden naar de Havenstraat gemeente eind april 2024"
+
+
+def test_each_table_row_is_its_own_sentence():
+    doc = document_from_text("Planning\n\nStap 1   kick-off   maart 2025\nStap 2   rapport   mei 2025\n")
+    page = doc.pages[0]
+    i = page.text.index("mei 2025")
+    _, _, sentence = sentence_span(page, i, i + 8)
+    assert sentence == "Stap 2 rapport mei 2025"

@@ -1,6 +1,8 @@
 """Document date and plan period, on letter heads, memos, footers and titles written for these tests."""
 import datetime as dt
 
+import pytest
+
 from extractors.docdates import document_date_and_period, is_date_line
 from extractors.document import document_from_text
 
@@ -96,3 +98,39 @@ def test_form_layout_label_with_value_on_a_later_line():
 def test_dated_title_when_nothing_else_dates_the_document():
     assert run("Besluitenlijst raadsvergadering 29 juni 2015 aanvang 17.00 uur\n1. Opening.")[0] == dt.date(2015, 6, 29)
     assert run("Verslag bestuurlijk overleg\nd.d. 18 maart 2024\n\nAanwezig: ...")[0] == dt.date(2024, 3, 18)
+
+
+BODY = ("\n\nGeachte leden van de raad,\n\nIn 2021 daalde het aantal inbraken. Het vorige plan liep van 2018 tot en "
+        "met 2021. Wij sturen u het plan uiterlijk 1 juli toe.\n")
+
+
+@pytest.mark.parametrize("head,doc_date,period", [
+    ("Raadsvoorstel\n\nDatum raadsvergadering: 14 april 2022\nOnderwerp: vaststellen IVP 2023-2026", "2022-04-14", (2023, 2026)),
+    ("Gemeente Y\nDatum:\t\t20 juni 2019\nKenmerk: 19/1234\nBetreft: Integraal Veiligheidsplan 2020-2023", "2019-06-20", (2020, 2023)),
+    ("Memo\nAan: raad\nVan: burgemeester\nDatum: 2 okt. 2023\nOnderwerp: Veiligheidsplan 2024 t/m 2027", "2023-10-02", (2024, 2027)),
+    ("Assen, 7-11-2022\n\nBetreft: IVP 2023–2026", "2022-11-07", (2023, 2026)),
+    ("Gemeente Z\nVerzonden: 4 mei 2020\nOnderwerp: Kadernota Integrale Veiligheid 2021-2024", "2020-05-04", (2021, 2024)),
+    ("VEILIGHEIDSSTRATEGIE 2021-2024\nRegio Zeeland-West-Brabant\n\nVersie 1.2, vastgesteld 11 december 2020", "2020-12-11", (2021, 2024)),
+    ("Integraal Veiligheidsplan\n2023-2026\nGemeente Hof van Twente", None, (2023, 2026)),
+    ("Veiligheidsbeleid gemeente Ede\nperiode 2022 - 2025", None, (2022, 2025)),
+    ("Gemeente Q\nDatum\n\n15 maart 2023\n\nOnderwerp\nIVP 2024 tot en met 2027", "2023-03-15", (2024, 2027)),
+    ("Gemeente V\nDatum: 1 maart 2024\nOnderwerp: evaluatie IVP 2020-2023 en nieuw IVP 2024-2027", "2024-03-01", (2024, 2027)),
+])
+def test_letter_heads_and_titles_written_in_other_ways(head, doc_date, period):
+    d, start, end = run(head + BODY)
+    assert (d.isoformat() if d else None, (start, end)) == (doc_date, period)
+
+
+@pytest.mark.parametrize("text,period", [
+    ("Uitvoeringsprogramma Veiligheid 2024\nUitwerking van het IVP 2023-2026\n\nZwolle, 20 december 2023" + BODY
+     + "Het IVP 2023-2026 kent vier prioriteiten. Het IVP 2023-2026 is leidend.\n", (2024, 2024)),
+    ("Jaarplan 2023\nin het kader van het Integraal Veiligheidsplan 2022-2025\n\nOss, 10 januari 2023" + BODY
+     + "Dit jaarplan is de tweede jaarschijf van het IVP 2022-2025. Het IVP 2022-2025 blijft leidend.\n", (2023, 2023)),
+    # without a period of its own in the title, the plan a memo implements is its period
+    ("Memo\nDatum: 3 mei 2024\nOnderwerp: uitvoering van het IVP 2024-2027" + BODY, (2024, 2027)),
+    # and a plan may mention itself with a parent cue: its title still decides
+    ("Integraal Veiligheidsplan 2023-2026\n\nBuren, 2 december 2022" + BODY
+     + "In het kader van het IVP 2023-2026 stellen we jaarlijks een uitvoeringsprogramma op.\n", (2023, 2026)),
+])
+def test_the_plan_a_document_implements_is_not_its_period(text, period):
+    assert run(text)[1:] == period
