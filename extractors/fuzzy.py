@@ -56,6 +56,10 @@ class FuzzyMatcher:
         self.confusions = tuple(sorted(((a, b) for a, b in cfg.get("ocr_confusions") or []),
                                        key=lambda p: -len(p[0])))
         self.content_pos = frozenset(cfg.get("content_pos") or [])
+        # a participle before its noun ("ondermjinende criminaliteit") is often tagged VERB;
+        # such a word may stand for a vocabulary word that only occurs inside multiword
+        # terms, where the rest of the phrase must match too
+        self.phrase_pos = frozenset(cfg.get("phrase_pos") or [])
         self.use_lexicon = use_lexicon
         # weak terms ("vastgoed") are everyday words: their neighbours are other words, not typos
         weak_words = {w for t in self.vocab.terms if t.weak for w in t.words}
@@ -65,6 +69,9 @@ class FuzzyMatcher:
         # a word that only occurs inside multiword terms is checked by the rest of the phrase,
         # so a one-letter-shorter text word ("drgs" for "drugs") may still stand for it
         self.multi_only = np.array([w not in single for w in self.targets])
+        self.phrase_words = frozenset(w for w in self.targets if w not in single)
+        proper = {w for t in self.vocab.terms if not t.misspelling for w in t.words}
+        self.misspelled_only = frozenset(w for w in self.targets if w not in proper)
         self.folded_targets = [fold(w, self.confusions) for w in self.targets]
         self.target_lens = np.array([len(w) for w in self.targets])
         self.allowed = np.array([self._allowed(n) for n in self.target_lens])
@@ -116,13 +123,16 @@ class FuzzyMatcher:
                     fw = folded_q[i][:1]
                     cands = [c for c in cands if self.target_lens[c] >= self.first_letter_below
                              or self.folded_targets[c][:1] == fw]
-                    theme_sets = {self.vocab.word_targets[self.targets[c]] for c in cands}
+                    theme_sets = [self.vocab.word_targets[self.targets[c]] for c in cands]
                     first_keys = word_keys(self.targets[cands[0]]) if cands else frozenset()
                     one_word = all(word_keys(self.targets[c]) & first_keys for c in cands)
+                    shared = frozenset.intersection(*theme_sets) if theme_sets else frozenset()
                     # two equally close words of different themes: the typo is ambiguous
-                    # ("gerag": gedrag or gezag); forms of one word ("persoon", "personen") are not
-                    if cands and (len(theme_sets) == 1 or one_word):
-                        c = cands[0]
+                    # ("gerag": gedrag or gezag); forms of one word ("persoon", "personen") and a
+                    # word next to a listed misspelling of it ("ondermining") are not
+                    if cands and (shared or one_word):
+                        # a real vocabulary word rather than a listed misspelling of it
+                        c = min(cands, key=lambda c: (self.targets[c] in self.misspelled_only, self.targets[c]))
                         t = self.targets[c]
                         score = 100.0 * (1.0 - best / max(len(t), len(w)))
                         hit = FuzzyHit(w, t, best, round(score, 1))

@@ -30,6 +30,7 @@ from extractors.theme_vocab import ThemeVocab, load_vocab
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'‘\"“])")
 _NUM_RE = re.compile(r"^\s*\(?(\d{1,2})[.):]")
 _QUOTES = "'‘’\"“”"
+_PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0]*\n")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Line:
     level: int = 99
     number: Optional[int] = None
     cont_end: int = -1  # end of the item including its continuation lines
+    chapter: int = 0  # level of the structure helper's numbered heading on this line ("3. Overige inzet")
 
     @property
     def item_end(self) -> int:
@@ -189,6 +191,9 @@ def _adopt_structure_headings(lines: list[Line], structure: Structure) -> None:
                 if ln.kind == "text" and not ln.text.endswith((".", ":", ";", ",")):
                     ln.kind = "heading"
                     ln.level = h.level if ln.level == 99 else ln.level
+                elif ln.kind == "item" and h.kind == "numbered":
+                    # stays an item for the list rules, but ends the sections above it
+                    ln.chapter = max(1, int(getattr(h, "level", 1) or 1))
                 break
 
 
@@ -273,6 +278,10 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
 
     def in_span(page: int, a: int, b: int) -> list[int]:
         return [i for i in by_page.get(page, []) if a <= mentions[i].char_start and mentions[i].char_end <= b]
+
+    def starting_in(page: int, a: int, b: int) -> list[int]:
+        # a mention that wraps onto the next line ("drugs- en\nwapenhandel") belongs to its first line
+        return [i for i in by_page.get(page, []) if a <= mentions[i].char_start < b]
 
     def adopt(i: int, evidence: str, page: int, rank: Optional[int] = None, kind: str = "") -> None:
         if i in ctx.vetoed:
@@ -387,6 +396,10 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             if ln.level == 99 or lines[k2].level <= ln.level:
                 end_line = k2
                 break
+        for k2 in range(k + 1, end_line):
+            if lines[k2].chapter and (ln.level == 99 or lines[k2].chapter <= ln.level):
+                end_line = k2
+                break
         section = [x for x in range(k + 1, end_line)]
         if not section:
             continue
@@ -395,7 +408,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             l2 = lines[li]
             if l2.kind == "blank":
                 continue
-            sec_mentions.extend((li, x) for x in in_span(l2.page, l2.start, l2.end))
+            sec_mentions.extend((li, x) for x in starting_in(l2.page, l2.start, max(l2.end, l2.start + 1)))
         for li, x in sec_mentions:
             m = mentions[x]
             if x in ctx.vetoed or m.theme_id == owner or x in ctx.verdicts:
@@ -427,7 +440,7 @@ def _enclosing_reported(vocab: ThemeVocab, lines: list[Line], k: int, max_lines:
 def _section_intro(lines: list[Line], k: int, max_chars: int = 700) -> str:
     parts, size = [], 0
     for ln in lines[k + 1:]:
-        if ln.kind == "heading" and parts:
+        if (ln.kind == "heading" or ln.chapter) and parts:
             break
         if ln.text:
             parts.append(ln.text)
@@ -492,6 +505,12 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
             after = [i for i in inside if mentions[i].char_start >= cue_end]
             if not after:
                 continue
+            # a "sentence" the splitter ran across paragraphs (a lead-in, its list, the next
+            # paragraph) ends at the first paragraph break after the first listed theme
+            first_start = min(mentions[i].char_start for i in after)
+            brk = _PARA_BREAK_RE.search(page.text, first_start, e)
+            if brk is not None:
+                after = [i for i in after if mentions[i].char_start < brk.start()]
             first = min(after, key=lambda i: mentions[i].char_start)
             between = page.text[cue_end:mentions[first].char_start]
             if any(p.search(between) for p in example_res):

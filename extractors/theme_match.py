@@ -41,6 +41,14 @@ class Tok:
     keys: frozenset
     pos: str = ""
     fuzzy: Optional[FuzzyHit] = None
+    folded: str = ""  # the word with OCR digits read as letters ("gewe1d" -> "geweld"), else ""
+
+
+#: a standalone ampersand joins conjuncts like "en" does ("Zorg & Veiligheid")
+_TOKEN_RE = re.compile(WORD_RE.pattern + r"|(?<!\S)&(?!\S)")
+#: a word OCR spelled with 1/0 for l/o: letters with one or two such digits among them
+_OCR_DIGIT_RE = re.compile(r"(?=(?:[^\W\d_]*[10]){1,2}[^\W\d_]*$)(?=(?:[^\W_]*?[^\W\d_]){4})[^\W\d_]*[10][^\W_]*")
+_OCR_DIGITS = str.maketrans({"1": "l", "0": "o"})
 
 
 @dataclass
@@ -89,9 +97,13 @@ def tokenize(text: str, spacy_doc=None) -> list[Tok]:
     names: dict[int, str] = {0: ""}
     toks = []
     keys_cache = _KEYS_CACHE
-    for m in WORD_RE.finditer(text):
+    pseudo = load_vocab().pseudo
+    for m in _TOKEN_RE.finditer(text):
         w = m.group(0)
         s = m.start()
+        if w == "&":
+            toks.append(Tok(w, s, m.end(), "en", frozenset({"en"}), "CCONJ"))
+            continue
         h = info.get(s)
         if h is not None:
             lemma = names.get(h[0])
@@ -105,11 +117,20 @@ def tokenize(text: str, spacy_doc=None) -> list[Tok]:
         ck = (w, lemma)
         keys = keys_cache.get(ck)
         if keys is None:
-            keys = word_keys(w, lemma) if (w.isalpha() or "'" in w or "’" in w) else frozenset({w.lower()})
+            if w.lower() in pseudo:
+                # a listed look-alike ("overvallend") is never read through its lemma either
+                keys = frozenset({w.lower()})
+            elif w.isalpha() or "'" in w or "’" in w:
+                keys = word_keys(w, lemma)
+            else:
+                keys = frozenset({w.lower()})
             if len(keys_cache) > 300_000:
                 keys_cache.clear()
             keys_cache[ck] = keys
-        toks.append(Tok(w, s, m.end(), w.lower(), keys, pos))
+        folded = ""
+        if not w.isalpha() and not w.isdigit() and _OCR_DIGIT_RE.fullmatch(w):
+            folded = w.lower().translate(_OCR_DIGITS)
+        toks.append(Tok(w, s, m.end(), w.lower(), keys, pos, folded=folded))
     return toks
 
 
@@ -118,9 +139,13 @@ def fuzzy_candidates(toks: list[Tok], matcher: FuzzyMatcher) -> set[str]:
     known = _all_term_keys()
     out = set()
     for t in toks:
+        if t.folded:
+            out.add(t.folded)  # looked up whole: the digit is the typo, not a word boundary
+            continue
         if len(t.lower) < matcher.min_len - 1 or not t.lower.isalpha():
             continue
-        if t.pos and matcher.content_pos and t.pos not in matcher.content_pos:
+        if t.pos and matcher.content_pos and t.pos not in matcher.content_pos \
+                and t.pos not in matcher.phrase_pos:
             continue
         if t.keys & known:
             continue
@@ -129,11 +154,28 @@ def fuzzy_candidates(toks: list[Tok], matcher: FuzzyMatcher) -> set[str]:
 
 
 def apply_fuzzy(toks: list[Tok], hits: dict[str, FuzzyHit]) -> None:
+    matcher = default_matcher()
     for t in toks:
+        if t.folded:
+            hit = hits.get(t.folded)
+            if hit is None and t.folded in _word_targets():
+                hit = FuzzyHit(t.lower, t.folded, 0.5, round(100.0 * (1.0 - 0.5 / len(t.folded)), 1))
+            if hit is not None:
+                t.fuzzy = FuzzyHit(t.lower, hit.target, hit.distance, hit.score)
+                t.keys = t.keys | _term_word_keys(hit.target)
+            continue
         hit = hits.get(t.lower)
-        if hit is not None and not (t.pos and t.pos not in default_matcher().content_pos):
-            t.fuzzy = hit
-            t.keys = t.keys | _term_word_keys(hit.target)
+        if hit is None:
+            continue
+        if t.pos and t.pos not in matcher.content_pos and not (
+                t.pos in matcher.phrase_pos and hit.target in matcher.phrase_words):
+            continue
+        t.fuzzy = hit
+        t.keys = t.keys | _term_word_keys(hit.target)
+
+
+def _word_targets() -> dict:
+    return load_vocab().word_targets
 
 
 def _barrier(text: str, a: int, b: int) -> bool:
@@ -244,6 +286,18 @@ _KIND_RANK = {"exact": 0, "abbreviation": 0, "lemma": 1, "fuzzy": 2}
 def _resolve(cands: list[Match], vocab: ThemeVocab) -> list[Match]:
     """Longest match wins; at equal length exact beats lemma beats fuzzy. Conjuncts of a
     combined term ("radicalisering en extremisme") stay as mentions of their own themes."""
+    # a gapped match loses to a gap-free term that ends on its last word and starts inside it:
+    # "aanpak van huiselijk geweld" is huiselijk geweld, not "aanpak van (..) geweld"; a gap
+    # across a coordinator ("huiselijk en seksueel geweld") is an elided conjunct and stays
+    tight_ends: dict[int, list[Match]] = {}
+    for m in cands:
+        if m.gaps == 0 and m.tok_start >= 0:
+            tight_ends.setdefault(m.tok_end, []).append(m)
+    if tight_ends:
+        cands = [m for m in cands if not (
+            m.gaps > 0 and any(x.tok_start > m.tok_start and x.theme_id != m.theme_id
+                               for x in tight_ends.get(m.tok_end, ()))
+            and not _COORD & set(w.lower() for w in WORD_RE.findall(m.surface)))]
     # longest first; at equal length the tighter match (fewer skipped words), then exact
     cands.sort(key=lambda m: (-(m.tok_end - m.tok_start), m.gaps, _KIND_RANK[m.kind], m.weak, m.tok_start))
     taken: list[Match] = []
@@ -260,10 +314,17 @@ def _resolve(cands: list[Match], vocab: ThemeVocab) -> list[Match]:
     for combo in combos:
         inner_used: set[int] = set()
         for m in cands:
-            if (m.tok_start >= combo.tok_start and m.tok_end <= combo.tok_end and m is not combo
-                    and m.theme_id != combo.theme_id
-                    and not (set(range(m.tok_start, m.tok_end)) & inner_used)):
-                inner_used |= set(range(m.tok_start, m.tok_end))
+            if not (m.tok_start >= combo.tok_start and m.tok_end <= combo.tok_end and m is not combo):
+                continue
+            if (m.tok_start, m.tok_end) == (combo.tok_start, combo.tok_end):
+                continue  # another spelling of the combo itself
+            span = set(range(m.tok_start, m.tok_end))
+            if span & inner_used:
+                continue
+            # the combo's own conjunct ("huiselijk geweld" in "huiselijk geweld en
+            # kindermishandeling") is taken by the combo: its head word is no theme of its own
+            inner_used |= span
+            if m.theme_id != combo.theme_id:
                 m.sub = True
                 taken.append(m)
     taken.sort(key=lambda m: (m.start, -m.end))

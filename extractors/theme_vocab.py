@@ -224,6 +224,10 @@ def load_vocab() -> ThemeVocab:
     coord = frozenset(w.lower() for w in ctx.get("coordinators") or [])
     themes: dict[str, ThemeDef] = {}
     terms: list[Term] = []
+    all_term_words = {w.lower() for t in data["themes"] for x in (t.get("terms") or []) + (t.get("misspellings") or [])
+                      for w in words_of(x)}
+    # a look-alike is not reached through a stem either ("explosieven" -> "explosief")
+    pseudo_words = frozenset(p.lower() for t in data["themes"] for p in t.get("pseudo") or []) - all_term_words
     for t in data["themes"]:
         td = ThemeDef(
             id=t["id"], label=t["label"], parent=t.get("parent"), field=t["field"],
@@ -240,7 +244,8 @@ def load_vocab() -> ThemeVocab:
                 kept = ws
             terms.append(Term(
                 theme_id=td.id, text=text, words=tuple(kept),
-                keys=tuple(_term_word_keys(w) for w in kept), weak=text in td.weak,
+                keys=tuple(frozenset(k for k in _term_word_keys(w) if k == w or k not in pseudo_words)
+                           for w in kept), weak=text in td.weak,
                 misspelling=missp, has_coordinator=any(w in coord for w in kept) and len(kept) > 2,
             ))
     by_first: dict[str, list[Term]] = {}
@@ -253,6 +258,7 @@ def load_vocab() -> ThemeVocab:
             abbreviations[a] = td.id
     term_word_set = {w for term in terms for w in term.words}
     pseudo = frozenset(p.lower() for td in themes.values() for p in td.pseudo) - term_word_set
+    pseudo |= pseudo_words - term_word_set
     targets: dict[str, set[str]] = {}
     for term in terms:
         for w in term.words:

@@ -366,3 +366,134 @@ def test_compound_written_apart_is_that_compound(text, theme):
 
 def test_words_apart_across_punctuation_are_not_joined():
     assert "jeugdoverlast" not in ids("Het gaat om jeugd, overlast en geweld.")
+
+
+# ----------------------------------------------------------------------------- held-out style gaps
+
+@pytest.mark.parametrize("text, theme", [
+    ("Thema 2: Zorg & Veiligheid", "zorg_en_veiligheid"),
+    ("Speerpunt Veiligheid & zorg in de wijk", "zorg_en_veiligheid"),
+])
+def test_ampersand_joins_conjuncts_like_en(text, theme):
+    assert theme_for_text(text) == theme
+
+
+def test_ampersand_between_letters_is_no_conjunction():
+    assert ids("Het college van B&W besluit.") == set()
+
+
+@pytest.mark.parametrize("word", ["overvallend", "explosief", "explosieve"])
+def test_listed_look_alikes_are_not_reached_through_their_lemma_or_stem(word):
+    assert ids(f"Het was een {word} moment in de raad.") == set()
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("Aanpak van huiselijk gewe1d in de regio", "huiselijk_geweld"),
+    ("Thema 1: 0ndermijning", "ondermijning"),
+    ("Het aantal woninginbraken steeg; fietsendiefsta1 daalde.", "fietsendiefstal"),
+])
+def test_ocr_digits_for_letters_are_read_as_typos(text, theme):
+    hits = [(t, k) for t, _s, _e, k in themes_in_text(text) if t == theme]
+    assert hits and hits[0][1] == "fuzzy"
+
+
+@pytest.mark.parametrize("text", ["Op de 10e verdieping in 2023.", "Route A10 en N201 zijn afgesloten."])
+def test_numbers_and_road_names_are_no_ocr_typos(text):
+    assert ids(text) == set()
+
+
+def test_participle_tagged_as_verb_is_still_corrected_inside_its_phrase():
+    doc = parsed("In de haven is veel ondermjinende criminaliteit zichtbaar.")
+    got = {(m.theme_id, m.match_kind) for m in find_mentions(doc)}
+    assert ("ondermijning", "fuzzy") in got
+
+
+def test_verb_typo_alone_invents_no_theme():
+    doc = parsed("Zij ondermijnnen het gezag van de burgemeester.")
+    assert find_mentions(doc) == []
+
+
+def test_typo_next_to_a_listed_misspelling_still_resolves():
+    assert theme_for_text("Ondermjining") == "ondermijning"
+
+
+def test_combined_term_does_not_add_the_head_word_of_its_own_conjunct():
+    # "huiselijk geweld" inside the combo is the combo's theme; "geweld" is no extra theme
+    assert ids("Wij pakken huiselijk geweld en kindermishandeling integraal aan.") == {
+        "huiselijk_geweld", "kindermishandeling"}
+    assert ids("de aanpak van cyber- en gedigitaliseerde criminaliteit") >= {"cybercrime", "gedigitaliseerde_criminaliteit"}
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("Babbeltrucs bij senioren", "babbeltrucs"),
+    ("Voorlichting over nepagenten aan de deur", "babbeltrucs"),
+    ("Vitaal buitengebied", "buitengebied"),
+    ("Ondermijning in het landelijk gebied", "buitengebied"),
+    ("Illegaal wapenbezit onder jongeren", "wapens"),
+    ("Explosies bij woningen en bedrijfspanden", "explosies"),
+    ("Vuurwerkoverlast", "jaarwisseling"),
+    ("Jaarwisseling", "jaarwisseling"),
+    ("Sextortion en online afpersing", "online_bedreiging"),
+    ("Ondermijning op vakantieparken", "vakantieparken"),
+])
+def test_themes_of_recent_plans_are_in_the_vocabulary(text, theme):
+    assert theme_for_text(text) == theme
+
+
+def test_explosives_are_no_longer_external_safety():
+    assert theme_for_text("explosieven") == "explosies"
+    assert theme_for_text("Vervoer van gevaarlijke stoffen") == "externe_veiligheid"
+
+
+def test_a_time_word_theme_counts_only_as_a_label():
+    text = ("Rond de jaarwisseling zijn extra handhavers op straat om de boa's en de politie "
+            "te ondersteunen bij hun werk in de wijken.")
+    assert "jaarwisseling" not in {m.theme_id for m in find_mentions(parsed(text))}
+
+
+def test_sub_theme_wrapped_over_two_lines_is_prioritised_with_its_section():
+    text = ("3.2 Prioriteit ondermijning\n\n"
+            "Wij richten ons onder meer op hennep- en\n"
+            "xtc-productie en op mensenhandel in de haven.\n")
+    rows, _ = summary(text)
+    assert rows["ondermijning"].prioritized
+    assert rows["hennep"].prioritized
+
+
+def test_priority_sentence_does_not_run_into_the_next_paragraph():
+    text = ("Binnen deze prioriteit kiezen wij de volgende onderwerpen:\n\n"
+            "- Woonoverlast\n- Jeugdoverlast\n\n"
+            "Straatroof en overvallen horen bij de High Impact Crimes; die pakt de politie "
+            "regionaal aan en ze komen hier weinig voor\n")
+    rows, _ = summary(text)
+    assert rows["woonoverlast"].prioritized and rows["jeugdoverlast"].prioritized
+    assert not rows["high_impact_crime"].prioritized
+
+
+@pytest.mark.parametrize("phrase", ["is geen speerpunt", "vormt geen lokale prioriteit", "is geen focuspunt"])
+def test_not_a_speerpunt_is_a_rejection(phrase):
+    text = (f"Speerpunt 4: Verkeersveiligheid\n\nVerkeersveiligheid {phrase} van deze gemeente; "
+            "de provincie neemt dit op zich.\n")
+    rows, _ = summary(text)
+    assert not rows["verkeersveiligheid"].prioritized
+
+
+def test_rejection_in_the_next_chapter_does_not_veto_a_section_above():
+    from extractors.structure import parse_structure
+
+    text = ("1. Speerpunten\n\nWij kiezen de volgende speerpunten:\n\n- Jeugdgroepen\n- Fietsendiefstal\n\n"
+            "1.2 Speerpunt fietsendiefstal\n\nWe registreren gestolen fietsen en zetten lokfietsen in.\n\n"
+            "2. Overige inzet\n\nCybercrime is geen speerpunt van deze gemeente: de aanpak ligt bij de politie.\n")
+    doc = parsed(text)
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), parse_structure(doc), [])}
+    assert rows["fietsendiefstal"].prioritized
+    assert not rows["cybercrime"].prioritized
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("De aanpak van huiselijk geweld blijft nodig.", "huiselijk_geweld"),
+    ("Aanpak van seksueel geweld tegen jongeren", "zeden"),
+])
+def test_gapped_general_term_does_not_swallow_a_specific_one(text, theme):
+    assert theme_for_text(text) == theme
+    assert "geweld" not in ids(text)
