@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
-from extractors.docdates import HEAD_CHARS, is_date_line
+from extractors.docdates import HEAD_CHARS, is_date_line, is_meeting_line
 from extractors.document import Document, Page
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
@@ -56,7 +56,8 @@ def _validate(data) -> None:
     for key in ("due_cues", "strong_cues", "completion_cues", "reference_cues", "recurring_cues",
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
-                "what_trim_words", "reference_fillers", "abbreviations", "period_verbs"):
+                "what_trim_words", "reference_fillers", "abbreviations", "period_verbs", "determiners",
+                "target_cues"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -87,11 +88,13 @@ def _cues() -> dict:
         "future": w("future_markers"),
         "participle": re.compile(r"(?<![\w])ge\w{2,}(?:d|t|en)(?![\w])", re.I),
         "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
+        "determiner": re.compile(rf"(?<![\w])(?:{_alt(data['determiners'])})[\s()\-]*$", re.I),
         "separators": tuple(data["planning_entry_separators"]),
         "before_voor": {x.lower() for x in data["before_voor_words"]},
         "continuation": {x.lower() for x in data["continuation_words"]},
         "weekdays": {x.lower() for x in data["docdate"]["weekdays"]},
         "period_verbs": w("period_verbs"),
+        "target": re.compile(rf"(?<![\w.])(?:{_alt(data['target_cues'])})(?![\w])|\d\s*%", re.I),
     }
 
 
@@ -156,6 +159,26 @@ def table_cell_entry(text: str, expr: DateExpression) -> bool:
     return len(find_dates(line)) == 1
 
 
+#: a list or table line: bullet, "3.", "a)", or a row/section number "1.2"
+_ROW_LEAD = re.compile(r"^[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zA-Z][.)]\s)")
+#: words before a line-final date that make the line an entry rather than a heading or a name
+ROW_MIN_WORDS = 3
+
+
+def row_end_entry(text: str, expr: DateExpression) -> bool:
+    """A list or table row whose last words are the date: "1.4 Herziening Bibob-beleid juridische zaken
+    2e helft 2025" (a planning table after PDF extraction, which loses the column gaps)."""
+    line_start, line = _line_of(text, expr.full_start)
+    lead = _ROW_LEAD.match(line)
+    if not lead:
+        return False
+    tail = text[expr.char_end:text.find("\n", expr.char_end) if "\n" in text[expr.char_end:] else len(text)]
+    if tail.strip(" \t.;|"):
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", text[line_start + lead.end():expr.full_start])
+    return len(words) >= ROW_MIN_WORDS and len(find_dates(text[line_start:expr.char_end])) == 1
+
+
 def _past_tense(sentence: str, spacy_sent=None) -> bool:
     c = _cues()
     if spacy_sent is not None and any(t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"]
@@ -166,8 +189,12 @@ def _past_tense(sentence: str, spacy_sent=None) -> bool:
     if c["future"].search(sentence):
         return False
     if c["perfect"].search(sentence):
-        parts = [m.group(0).lower() for m in c["participle"].finditer(sentence)]
+        # "ge...en" is also a plural noun ("gemeenten", "gedetineerden", "gesprekken"): not after a determiner
+        parts = [m.group(0).lower() for m in c["participle"].finditer(sentence)
+                 if not c["determiner"].search(sentence[max(0, m.start() - 16):m.start()])]
         if spacy_sent is not None:
+            nouns = {t.lower_ for t in spacy_sent if t.pos_ in ("NOUN", "PROPN")}
+            parts = [p for p in parts if p not in nouns]
             # participles without ge- ("veranderd", "besproken") need the tagger
             parts += [t.lower_ for t in spacy_sent if t.morph.get("VerbForm") == ["Part"] and t.lower_ in sentence.lower()]
         return any(p not in c["participle_exceptions"] for p in parts)
@@ -176,7 +203,12 @@ def _past_tense(sentence: str, spacy_sent=None) -> bool:
 
 def _relation_cue(expr: DateExpression) -> Optional[str]:
     if expr.relation and expr.relation != "NEUTRAL":
-        return expr.relation_text
+        # "gaat in per 1 januari": the verb particle "in" reads as a neutral relation; the cue is "per"
+        rels = dates_mod._grammar().v["relations"]
+        words = expr.relation_text.split()
+        while len(words) > 1 and rels.get(words[0].lower()) == "NEUTRAL" and " ".join(words[1:]).lower() in rels:
+            words = words[1:]
+        return " ".join(words)
     if expr.part:
         # the part word itself ("eind"), not the lead-in ("aan het")
         glue = dates_mod.vocab()["glue"]
@@ -209,7 +241,10 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if expr.date is None:
         return False, None, "no year"
     _, line = _line_of(text, expr.char_start)
-    if is_date_line(line):
+    # "Datum raadsvergadering: 17 december 2015" beside "Datum collegebesluit": the decision is planned
+    meeting = (is_meeting_line(line) and expr.precision == "day" and not expr.relation_text
+               and (doc_date is None or expr.date != doc_date.isoformat()))
+    if is_date_line(line) and not meeting:
         return False, None, "document date line"
     if expr.relation_text is None and _alone_on_line(line, expr):
         return False, None, "a date alone on its line (a header value)"
@@ -256,9 +291,14 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         if planning:
             return True, "planning", "planning entry (past)"
         return False, None, "past"
+    if meeting:
+        label = re.match(r"[\s*_#>|-]*([^:\d]+)", line)
+        return True, " ".join(label.group(1).split()).lower() if label else None, "a meeting dated in the head"
     if cell:
         # a table's cells carry no verbs: the planning column is the cue (past rows were dropped above)
         return True, "planning", "planning table cell"
+    if not rel_cue and not due and row_end_entry(text, expr):
+        return True, "planning", "list row ending in its date"
     contains_doc_date = doc_date is not None and start is not None and start <= doc_date
     if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
         return False, None, "past tense"
@@ -403,7 +443,8 @@ def theme_of(page: Page, sent_start: int, sent_end: int, sentence: str, structur
 # with a list marker or a tab (one paragraph per line layers); a blank line unless the
 # text simply continues in lower case (PDF page/column breaks); a short line without
 # final punctuation followed by a capital (a heading).
-_LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\||\(?\d{1,2}[.)]\s|[a-z][.)]\s)")
+_LIST_START = re.compile(r"\n[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\||\(?\d{1,2}[.)]\s|[a-z][.)]\s"
+                         r"|\d{1,2}(?:\.\d{1,2})+\.?\s)")
 _SENT_END = re.compile(r"[.!?][\"'\u2019)\]]*\s+(?=[A-Z\u00C0-\u00DD\d\u2022\"'\u2018(])")
 _BLANK = re.compile(r"\n[ \t\f]*\n\s*")
 MAX_SENTENCE = 600
@@ -501,7 +542,7 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
         text = page.text
         for expr in find_dates(text, doc_date):
             s_start, s_end, sentence = sentence_span(page, expr.full_start, expr.char_end)
-            if _is_plan_period(expr, period):
+            if _is_plan_period(expr, period) or _restates_one_year_period(expr, period, sentence):
                 continue
             ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start),
                                      reference_day=reference_day,
@@ -536,6 +577,18 @@ def _is_plan_period(expr: DateExpression, period: tuple[Optional[int], Optional[
         return False
     return expr.kind == "year_range" and expr.range_start is not None and \
         int(expr.range_start[:4]) == start and int(expr.date[:4]) == end
+
+
+def _restates_one_year_period(expr: DateExpression, period: tuple[Optional[int], Optional[int]],
+                              sentence: str) -> bool:
+    """ "In 2016 legt het parket het accent op fraude" in the jaarplan 2016: the plan's own year, not a
+    due date. A target in the sentence ("bedraagt in 2016 minimaal 10%") stays a deadline."""
+    start, end = period if period else (None, None)
+    if start is None or start != end or expr.kind != "year" or expr.part or expr.relative or not expr.date:
+        return False
+    if expr.relation not in (None, "NEUTRAL") or int(expr.date[:4]) != start:
+        return False
+    return not _cues()["target"].search(sentence)
 
 
 def _flat(s: str) -> str:

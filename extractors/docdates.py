@@ -36,19 +36,29 @@ LABEL_LOOKAHEAD = 8
 #: leading non-empty lines of page 1 that count as the title for a dated title
 TITLE_LINES = 3
 TITLE_MAX_CHARS = 120
+#: leading short lines of page 1 that form the title block of a cover ("POLITIE / Eenheid ... / JAARPLAN 2016")
+TITLE_BLOCK_LINES = 6
+TITLE_BLOCK_MAX_CHARS = 80
+#: an adoption statement counts as a status line only when it is this short (a cover line or footer)
+ADOPTION_MAX_CHARS = 120
 
 
 def _validate(data) -> None:
     require(isinstance(data, dict) and isinstance(data.get("docdate"), dict), "missing 'docdate' mapping")
     d = data["docdate"]
     for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues", "weekdays",
-                "parent_plan_cues"):
+                "parent_plan_cues", "meeting_labels", "adoption_words"):
         require(isinstance(d.get(key), list) and d[key], f"docdate.{key} must be a non-empty list")
 
 
 @functools.cache
 def _words() -> dict:
     return load_yaml("deadline_cues.yaml", validate=_validate)["docdate"]
+
+
+@functools.cache
+def _continuation_words() -> frozenset:
+    return frozenset(w.lower() for w in load_yaml("deadline_cues.yaml")["continuation_words"])
 
 
 def _alt(words) -> str:
@@ -66,6 +76,10 @@ def _patterns() -> dict[str, re.Pattern]:
         "title": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['title_labels'])})\b[\s*_]*:?", re.I),
         "plan": re.compile(rf"(?:{_alt(w['plan_nouns'])})", re.I),
         "past": re.compile(rf"(?:{_alt(w['past_period_cues'])})\s+$", re.I),
+        # "Datum raadsvergadering: 17 december 2015": when the council meets, not when the document was written
+        "meeting": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['meeting_labels'])})(?!\w)", re.I),
+        # "Vastgesteld door de gemeenteraad op 31 januari 2023" under a title or in a footer
+        "adoption": re.compile(rf"^[\s*_#>|\u2022-]*(?:{_alt(w['adoption_words'])})(?!\w)", re.I),
         "parent": re.compile(rf"(?<!\w)(?:{_alt(w['parent_plan_cues'])})(?!\w)", re.I),
         # a line that is (a weekday and) a date, possibly followed by other header values
         "value_line": re.compile(rf"^\s*(?:(?:{_alt(w['weekdays'])})\s+)?\d{{1,2}}[\s.\-/]", re.I),
@@ -80,10 +94,21 @@ def _lines(text: str):
         pos += len(line) + 1
 
 
+def is_meeting_line(line: str) -> bool:
+    """A head line that dates a meeting ("Datum raadsvergadering: 17 december 2015")."""
+    return bool(_patterns()["meeting"].match(line))
+
+
+def _is_adoption_line(line: str) -> bool:
+    return len(line.strip()) <= ADOPTION_MAX_CHARS and bool(_patterns()["adoption"].match(line))
+
+
 def is_date_line(line: str) -> bool:
     """A line that states the document's own date (letter head label or version footer)."""
     p = _patterns()
-    if p["label"].match(line):
+    if p["label"].match(line) or p["meeting"].match(line):
+        return True
+    if _is_adoption_line(line) and any(e.precision == "day" for e in find_dates(line)):
         return True
     if len(line.strip()) < 60 and p["place_date"].match(line) and re.search(r"\d{4}\s*$", line):
         return True  # "Den Haag, 3 mei 2023"
@@ -100,17 +125,20 @@ def document_date(doc: Document) -> Optional[dt.date]:
         return None
     # 1. labelled line near the top (first page, or the first 2 pages of a short head);
     #    form layouts put the value on a later line ("Datum" / "Onderwerp" / "10 september 2024")
+    #    A meeting's date ("Datum raadsvergadering") only when no other label dates the document.
+    meeting: Optional[dt.date] = None
     for page in doc.pages[:2]:
         lines = [line for _, line in _lines(page.text[:HEAD_CHARS * 2]) if line.strip()]
         for i, line in enumerate(lines):
-            if p["label"].match(line):
-                found = _day_dates(line)
-                if found:
-                    return dt.date.fromisoformat(found[0].date)
-                for later in lines[i + 1:i + 1 + LABEL_LOOKAHEAD]:
-                    found = _day_dates(later)
-                    if found and p["value_line"].match(later):
-                        return dt.date.fromisoformat(found[0].date)
+            if p["label"].match(line) or p["meeting"].match(line):
+                value = _label_value(line, lines[i + 1:i + 1 + LABEL_LOOKAHEAD])
+                if value is None:
+                    continue
+                if not p["meeting"].match(line):
+                    return value
+                meeting = meeting or value
+    if meeting is not None:
+        return meeting
     # 2. version/status lines anywhere (footers repeat): the most frequent date
     found = _version_date(page.text for page in doc.pages)
     if found is None:
@@ -135,12 +163,24 @@ def document_date(doc: Document) -> Optional[dt.date]:
     return None
 
 
+def _label_value(line: str, later_lines: list[str]) -> Optional[dt.date]:
+    """The day on a label's line, or on one of the next lines (form layouts)."""
+    found = _day_dates(line)
+    if found:
+        return dt.date.fromisoformat(found[0].date)
+    for later in later_lines:
+        found = _day_dates(later)
+        if found and _patterns()["value_line"].match(later):
+            return dt.date.fromisoformat(found[0].date)
+    return None
+
+
 def _version_date(texts) -> Optional[dt.date]:
     p = _patterns()
     counts: collections.Counter = collections.Counter()
     for text in texts:
         for _, line in _lines(text):
-            if len(line) < 200 and p["version"].search(line):
+            if len(line) < 200 and (p["version"].search(line) or _is_adoption_line(line)):
                 for e in _day_dates(line):
                     counts[e.date] += 1
     return dt.date.fromisoformat(counts.most_common(1)[0][0]) if counts else None
@@ -177,10 +217,12 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
     parents: set[tuple[int, int]] = set()  # ranges named as the plan this document implements
     titled: set[tuple[int, int]] = set()  # candidates in title lines
     order = 0
+    block = _title_block(doc.pages[0].text) if doc.pages else set()
     for page in doc.pages:
         for pos, line in _lines(page.text):
             head = page.number == 1 and pos < HEAD_CHARS
-            title_line = head and (p["title"].match(line) or line.lstrip().startswith("#"))
+            title_line = head and (p["title"].match(line) or line.lstrip().startswith("#")
+                                   or (page is doc.pages[0] and pos in block))
             for e in find_dates(line):
                 if e.kind != "year_range" or not e.range_start:
                     continue
@@ -209,11 +251,12 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
                     scores[(y, y)] += 1 + TITLE_WEIGHT
                     first_seen.setdefault((y, y), order)
                     order += 1
-    if titled - parents:
-        for key in parents:
-            scores.pop(key, None)
-    if scores:
-        return max(scores, key=lambda k: (scores[k], -first_seen[k]))
+    # The title names the document: a period written there (or a one-year plan, "JAARPLAN 2016") beats
+    # ranges the body mentions more often, and a parent plan the document implements gives way to it.
+    candidates = (titled - parents) or set(scores)
+    candidates &= set(scores)
+    if candidates:
+        return max(candidates, key=lambda k: (scores[k], -first_seen[k]))
     return None, None
 
 
@@ -228,6 +271,23 @@ def _names_parent(before: str) -> bool:
     if years:
         window = window[years[-1].end():]
     return bool(_patterns()["parent"].search(window))
+
+
+def _title_block(text: str) -> set[int]:
+    """Start offsets of the cover's title lines: the first short non-empty lines, up to the first sentence."""
+    out: set[int] = set()
+    seen = 0
+    for pos, line in _lines(text[:HEAD_CHARS]):
+        body = line.strip()
+        if not body:
+            continue
+        seen += 1
+        if seen > TITLE_BLOCK_LINES or len(body) > TITLE_BLOCK_MAX_CHARS or body.endswith((".", "?", "!", ",")):
+            break
+        if body.rsplit(None, 1)[-1].lower() in _continuation_words():
+            break  # "... het eerste regionaal beleidsplan 2013 en" runs on: prose, not a title
+        out.add(pos)
+    return out
 
 
 def _first_line_pos(text: str) -> int:

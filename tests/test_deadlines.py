@@ -373,14 +373,14 @@ def test_police_year_plan_statistics_periods_and_table_rows():
     rows, doc = deadlines(POLICE)
     assert document_date_and_period(doc) == (dt.date(2024, 2, 1), 2024, 2024)  # one-year plan in the title
     assert [(r.date, r.precision, r.cue) for r in rows] == [
-        ("2024-12-31", "year", "in"),            # de politie zet in 2024 extra in
         ("2024-12-31", "year", "eind"),          # eind 2024 moet 80% ...
         ("2024-04-01", "quarter", "vanaf"),      # vanaf het tweede kwartaal van 2024
         ("2024-09-22", "month", "gepland"),      # gepland in week 38
         ("2024-03-31", "quarter", "planning"),   # | Q1 2024 | werving ... |
         ("2024-09-30", "quarter", "planning"),
     ]
-    # not: statistics of 2019-2023, "voor 2024 verwachten we" (for), the jaarwisseling 2023-2024,
+    # not: "de politie zet in 2024 extra in" (the plan's own year restated, no target),
+    # statistics of 2019-2023, "voor 2024 verwachten we" (for), the jaarwisseling 2023-2024,
     # "in de zomer is de inzet beperkt" (habitual), "loopt tot 2026" (a period), "sinds 1 januari 2023"
     assert [r.what for r in rows][-2:] == ["werving extra handhavers", "evaluatie cameratoezicht"]
 
@@ -429,3 +429,53 @@ def test_each_table_row_is_its_own_sentence():
     i = page.text.index("mei 2025")
     _, _, sentence = sentence_span(page, i, i + 8)
     assert sentence == "Stap 2 rapport mei 2025"
+
+
+JAARPLAN = """JAARPLAN 2019
+
+Veiligheidsregio en gemeente Hoorn
+
+Vastgesteld door het college op 11 december 2018
+
+Dit jaarplan is de vertaling van het Integraal Veiligheidsplan 2019-2022 naar het eerste jaar. In 2019 ligt de
+nadruk op jeugdgroepen en ondermijning. In 2019 daalt het aantal woninginbraken met ten minste 5%. De doelstelling
+is 40 gesloten drugspanden in 2019. De raad ontvangt uiterlijk in juni 2019 een tussenrapportage. Het IVP 2019-2022
+blijft het kader, zoals in de integrale aanpak van 2019 tot 2022 is afgesproken.
+"""
+
+
+def test_one_year_plan_restating_its_year_is_no_deadline_but_its_targets_are():
+    rows, doc = deadlines(JAARPLAN)
+    assert document_date_and_period(doc) == (dt.date(2018, 12, 11), 2019, 2019)  # adoption line; title block
+    assert [(r.date, r.precision, r.date_text) for r in rows] == [
+        ("2019-12-31", "year", "In 2019"),          # daalt ... met ten minste 5%
+        ("2019-12-31", "year", "in 2019"),          # de doelstelling is 40 gesloten drugspanden
+        ("2019-06-30", "month", "uiterlijk in juni 2019"),
+    ]
+
+
+RAADSVOORSTEL = """Gemeente Dalfsen
+
+RAADSVOORSTEL
+
+Onderwerp:            Vaststelling veiligheidsbeleid 2021-2024
+Datum raadsvergadering: 14 december 2020
+Datum collegebesluit:   17 november 2020
+Registratienummer:    20.1188
+
+De raad wordt voorgesteld het veiligheidsbeleid vast te stellen. Alle gemeenten in de regio zijn betrokken en het
+beleid gaat in per 1 januari 2021.
+"""
+
+
+def test_meeting_date_in_the_head_is_a_deadline_and_not_the_document_date():
+    rows, doc = deadlines(RAADSVOORSTEL)
+    assert document_date_and_period(doc) == (dt.date(2020, 11, 17), 2021, 2024)
+    assert [(r.date, r.cue) for r in rows] == [("2020-12-14", "datum raadsvergadering"), ("2021-01-01", "per")]
+
+
+def test_plural_nouns_in_ge_are_not_participles():
+    text = ("Datum: 3 maart 2024\n\nDe zorg voor (ex-)gedetineerden is vanaf 2024 een taak van de gemeenten. "
+            "Vanaf 2024 zijn alle gesprekken met de gemeenten gebundeld.\n")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2024-01-01", "vanaf 2024")]  # the second is done ("gebundeld")

@@ -134,3 +134,22 @@ def test_letter_heads_and_titles_written_in_other_ways(head, doc_date, period):
 ])
 def test_the_plan_a_document_implements_is_not_its_period(text, period):
     assert run(text)[1:] == period
+
+
+def test_report_year_in_a_markdown_title_and_adoption_line_in_the_head():
+    text = ("# Jaarrapportage 2022\n\n## Veiligheidshuis Twente\n\nVersie 2 - goedgekeurd door het bestuur op 9 maart 2023\n\n"
+            "In het meerjarenplan 2021-2024 staan vier thema's. Het meerjarenplan 2021-2024 wordt in 2024 geëvalueerd.\n")
+    assert run(text) == (dt.date(2023, 3, 9), 2022, 2022)
+
+
+def test_cover_title_block_names_a_one_year_plan_below_the_organisation():
+    text = ("POLITIE\nEenheid Oost-Brabant\nDistrict De Kempen\n\nJAARPLAN 2021\n\n"
+            "Vastgesteld in de districtelijke driehoek op 2 december 2020\n\n"
+            "Dit jaarplan is de doorvertaling van het Beleidsplan 2019-2022 van de eenheid. Het beleidsplan 2019-2022 "
+            "loopt door.\n")
+    assert run(text) == (dt.date(2020, 12, 2), 2021, 2021)
+
+
+def test_a_meeting_label_dates_the_document_only_without_another_label():
+    assert run("Raadsvoorstel\n\nVergaderdatum: 8 juni 2022\nOnderwerp: IVP 2023-2026\n")[0] == dt.date(2022, 6, 8)
+    assert run("Raadsvoorstel\n\nDatum raadsvergadering: 8 juni 2022\nDatum: 10 mei 2022\n")[0] == dt.date(2022, 5, 10)
