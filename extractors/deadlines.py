@@ -34,6 +34,7 @@ import re
 from typing import Optional
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
@@ -588,7 +589,20 @@ def _restates_one_year_period(expr: DateExpression, period: tuple[Optional[int],
         return False
     if expr.relation not in (None, "NEUTRAL") or int(expr.date[:4]) != start:
         return False
-    return not _cues()["target"].search(sentence)
+    return not _has_target(sentence)
+
+
+#: target words this long also match with one edit or swap (a scan's "doelstellig", "doelstellnig")
+TARGET_FUZZY_MIN = 8
+
+
+def _has_target(sentence: str) -> bool:
+    c = _cues()
+    if c["target"].search(sentence):
+        return True
+    long_cues = [w.lower() for w in c["data"]["target_cues"] if len(w) >= TARGET_FUZZY_MIN and " " not in w]
+    return any(OSA.distance(tok, cue, score_cutoff=1) <= 1
+               for tok in re.findall(r"[^\W\d_]{%d,}" % (TARGET_FUZZY_MIN - 1), sentence.lower()) for cue in long_cues)
 
 
 def _flat(s: str) -> str:

@@ -56,6 +56,11 @@ def _words() -> dict:
     return load_yaml("deadline_cues.yaml", validate=_validate)["docdate"]
 
 
+def _month_names() -> list[str]:
+    from extractors.dates import vocab as date_vocab
+    return list(date_vocab()["full_month_names"])
+
+
 @functools.cache
 def _continuation_words() -> frozenset:
     return frozenset(w.lower() for w in load_yaml("deadline_cues.yaml")["continuation_words"])
@@ -84,6 +89,7 @@ def _patterns() -> dict[str, re.Pattern]:
         # a line that is (a weekday and) a date, possibly followed by other header values
         "value_line": re.compile(rf"^\s*(?:(?:{_alt(w['weekdays'])})\s+)?\d{{1,2}}[\s.\-/]", re.I),
         "place_date": re.compile(r"^\s*[A-Z][\w'’. -]{1,40},\s*(?=\d{1,2}\s)", re.M),
+        "place_month": re.compile(rf"^\s*[A-Z][\w'’. -]{{1,40}},\s*(?:{_alt(_month_names())})\s+\d{{4}}\s*$"),
     }
 
 
@@ -110,8 +116,9 @@ def is_date_line(line: str) -> bool:
         return True
     if _is_adoption_line(line) and any(e.precision == "day" for e in find_dates(line)):
         return True
-    if len(line.strip()) < 60 and p["place_date"].match(line) and re.search(r"\d{4}\s*$", line):
-        return True  # "Den Haag, 3 mei 2023"
+    if len(line.strip()) < 60 and (p["place_date"].match(line) or p["place_month"].match(line)) \
+            and re.search(r"\d{4}\s*$", line):
+        return True  # "Den Haag, 3 mei 2023", a signing line "Oosterhout, januari 2023"
     return bool(p["version"].search(line)) and any(e.precision == "day" for e in find_dates(line))
 
 
@@ -251,6 +258,20 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
                     scores[(y, y)] += 1 + TITLE_WEIGHT
                     first_seen.setdefault((y, y), order)
                     order += 1
+    if not titled:
+        # A running header repeats the title on every page, so the cleaner drops it from page 1 too
+        # ("Jaarverslag 2023" above each page): read the title block of the page as it came in.
+        for line in _removed_title_lines(doc):
+            for e in find_dates(line):
+                if e.kind == "year_range" and e.range_start:
+                    key = (int(e.range_start[:4]), int(e.date[:4]))
+                    scores[key] += 1 + TITLE_WEIGHT
+                    titled.add(key)
+                    first_seen.setdefault(key, -1)
+            for y in _plan_years(line):
+                scores[(y, y)] += 1 + TITLE_WEIGHT
+                titled.add((y, y))
+                first_seen.setdefault((y, y), -1)
     # The title names the document: a period written there (or a one-year plan, "JAARPLAN 2016") beats
     # ranges the body mentions more often, and a parent plan the document implements gives way to it.
     candidates = (titled - parents) or set(scores)
@@ -288,6 +309,28 @@ def _title_block(text: str) -> set[int]:
             break  # "... het eerste regionaal beleidsplan 2013 en" runs on: prose, not a title
         out.add(pos)
     return out
+
+
+def _removed_title_lines(doc: Document) -> list[str]:
+    """Title-block lines of the first page as read from the source that the cleaned page 1 lacks."""
+    if not doc.pages or not doc.source_path or doc.source_path.startswith("<"):
+        return []
+    if not any("running" in note for note in doc.notes):
+        return []  # the cleaner removed no running lines: page 1 is as it came in
+    path = Path(doc.source_path)
+    if not path.is_file():
+        return []
+    try:
+        from extractors.reader import read_document
+        raw = read_document(path)
+    except Exception:  # an unreadable source only costs the fallback
+        return []
+    if not raw.pages:
+        return []
+    first = raw.pages[0].text
+    cleaned = " ".join(doc.pages[0].text.split())
+    lines = [first[pos:first.find("\n", pos) if "\n" in first[pos:] else len(first)] for pos in sorted(_title_block(first))]
+    return [ln for ln in lines if " ".join(ln.split()) not in cleaned]
 
 
 def _first_line_pos(text: str) -> int:

@@ -479,3 +479,19 @@ def test_plural_nouns_in_ge_are_not_participles():
             "Vanaf 2024 zijn alle gesprekken met de gemeenten gebundeld.\n")
     rows, _ = deadlines(text)
     assert [(r.date, r.date_text) for r in rows] == [("2024-01-01", "vanaf 2024")]  # the second is done ("gebundeld")
+
+
+def test_the_decision_a_council_text_refers_to_is_no_deadline():
+    filler = "Het college heeft de veiligheidsanalyse met de partners besproken en de raad geinformeerd. " * 30
+    text = ("Datum: 2 juni 2021\n\n" + filler + "\n\nDe raad van de gemeente Hardenberg; gelezen het voorstel van burgemeester en "
+            "wethouders van 2 juni 2021, nummer 21.77; besluit: het plan per 1 januari 2022 vast te stellen. "
+            "Het besluit van 14 juli 2021 wordt bekendgemaakt.\n")
+    rows, _ = deadlines(text)
+    assert [r.date for r in rows] == ["2022-01-01"]
+
+
+def test_a_target_word_misread_by_ocr_still_makes_the_plan_year_a_target():
+    text = ("JAARPLAN 2020\n\nDatum: 5 december 2019\n\nVoor de eenheid geldt een doelstellnig van 5 miljoen euro in 2020. "
+            "In 2020 ligt de nadruk op jeugd.\n\nEnschede, december 2019\n")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2020-12-31", "in 2020")]

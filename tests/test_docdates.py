@@ -153,3 +153,21 @@ def test_cover_title_block_names_a_one_year_plan_below_the_organisation():
 def test_a_meeting_label_dates_the_document_only_without_another_label():
     assert run("Raadsvoorstel\n\nVergaderdatum: 8 juni 2022\nOnderwerp: IVP 2023-2026\n")[0] == dt.date(2022, 6, 8)
     assert run("Raadsvoorstel\n\nDatum raadsvergadering: 8 juni 2022\nDatum: 10 mei 2022\n")[0] == dt.date(2022, 5, 10)
+
+
+def test_title_repeated_as_running_header_still_names_the_period(tmp_path):
+    from extractors.clean import clean_document
+    from extractors.reader import read_document
+    body = ("Dit verslag beschrijft de resultaten. Het meerjarenprogramma 2022-2025 is het kader; het "
+            "meerjarenprogramma 2022-2025 loopt door. Pagina {n}\n")
+    pages = ["Jaarverslag 2024\nVeiligheidshuis Fryslân\n" + body.format(n=n) for n in range(1, 5)]
+    path = tmp_path / "verslag.txt"
+    path.write_text("\f".join(pages), encoding="utf-8")
+    doc = clean_document(read_document(path))
+    assert "Jaarverslag 2024" not in doc.pages[0].text  # dropped as a running header
+    assert document_date_and_period(doc)[1:] == (2024, 2024)
+
+
+def test_signing_line_with_a_month_is_the_documents_own_date_line():
+    assert is_date_line("Leeuwarden, maart 2021")
+    assert not is_date_line("Planning, maart 2021 start de pilot")
