@@ -56,6 +56,7 @@ class FuzzyMatcher:
         self.confusions = tuple(sorted(((a, b) for a, b in cfg.get("ocr_confusions") or []),
                                        key=lambda p: -len(p[0])))
         self.content_pos = frozenset(cfg.get("content_pos") or [])
+        self.lexicon_phrase_min = int(cfg.get("lexicon_phrase_min_length", 0))
         # a participle before its noun ("ondermjinende criminaliteit") is often tagged VERB;
         # such a word may stand for a vocabulary word that only occurs inside multiword
         # terms, where the rest of the phrase must match too
@@ -94,10 +95,28 @@ class FuzzyMatcher:
             return False
         return True
 
+    def _phrase_typo_candidate(self, word: str) -> bool:
+        w = word.lower()
+        return (self.use_lexicon and self.lexicon_phrase_min > 0 and len(w) >= self.lexicon_phrase_min
+                and w.isalpha() and w not in self.vocab.pseudo and w not in self.vocab.word_targets
+                and w in lexicon())
+
+    def first_letters_eq(self, word: str) -> np.ndarray:
+        return np.array([t[:1] == word[:1] for t in self.targets], dtype=bool)
+
     def lookup_many(self, words) -> dict[str, FuzzyHit]:
         """Vocabulary word for each eligible text word (lower-cased keys); words without a hit are left out."""
         todo = sorted({w.lower() for w in words} - set(self._cache))
-        todo = [w for w in todo if self.eligible(w)] if todo else []
+        lex_words: set[str] = set()
+        if todo:
+            keep = []
+            for w in todo:
+                if self.eligible(w):
+                    keep.append(w)
+                elif self._phrase_typo_candidate(w):
+                    keep.append(w)
+                    lex_words.add(w)
+            todo = keep
         for w in set(w.lower() for w in words) - set(todo):
             self._cache.setdefault(w, None)
         if todo and self.targets:
@@ -114,6 +133,12 @@ class FuzzyMatcher:
             len_ok = np.abs(qlens[:, None] - self.target_lens[None, :]) <= 3
             short_ok = (qlens[:, None] >= self.min_len) | self.multi_only[None, :]
             ok = (dist <= self.allowed[None, :]) & (raw >= 1) & len_ok & short_ok
+            if lex_words:
+                # a real word ("huislijk" is in the lexicon) stands for a vocabulary word only
+                # inside a multiword term, where the rest of the phrase must match as well
+                for i, w in enumerate(todo):
+                    if w in lex_words:
+                        ok[i] &= self.multi_only & self.first_letters_eq(w)
             for i, w in enumerate(todo):
                 cols = np.nonzero(ok[i])[0]
                 hit = None

@@ -92,7 +92,11 @@ def _judge_nearest(vocab: ThemeVocab, texts: list[str]) -> Optional[str]:
                 return v
             if si == 0 and bi == 0 and sent.rstrip().endswith(":") and len(sent.split()) >= 5:
                 # a lead-in sentence of its own ("... zet in op:") that names no priority
-                # decides alone; earlier sentences are about something else
+                # decides alone; earlier sentences are about something else -- unless the
+                # sentence before announces the list ("Het plan kent drie prioriteiten.")
+                prev = sents[-2] if len(sents) >= 2 else ""
+                if prev and _any(vocab, "announced_count_cues", prev) and _judge(vocab, prev) == "adopted":
+                    return "adopted"
                 return None
     return None
 
@@ -108,7 +112,8 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
         pos = 0
         prev_kind = "blank"
         prev_text = ""
-        for raw in page.text.split("\n"):
+        raws = page.text.split("\n")
+        for ri, raw in enumerate(raws):
             start, end = pos, pos + len(raw)
             pos = end + 1
             text = raw.strip()
@@ -135,9 +140,14 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
             else:
                 words = text.split()
                 last = re.sub(r"\W+$", "", words[-1]).lower() if words else ""
+                nxt = raws[ri + 1].strip() if ri + 1 < len(raws) else ""
                 if (len(words) <= max_words and (text[0].isupper() or text[0].isdigit())
                         and text[-1] not in ".,;" and last not in prose_end
-                        and (prev_kind in ("blank", "heading", "item") or prev_text[-1:] in ".:;!?")):
+                        and (prev_kind in ("blank", "heading", "item") or prev_text[-1:] in ".:;!?")
+                        # the wrapped end of an item: "1. Woninginbraken (High Impact" / "Crime)"
+                        and not (prev_kind == "item" and _unfinished(prev_text, prose_end))
+                        # a full-width prose line runs on into the next one; a heading stands apart
+                        and not (nxt and len(words) > max_words * 3 // 4 and not _line_is_item(nxt, vocab))):
                     kind = "heading"
             m = _NUM_RE.match(raw)
             line = Line(page.number, start, end, text, kind, level, int(m.group(1)) if m else None)
@@ -169,6 +179,17 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
             break
         line.cont_end = end
     return out
+
+
+def _unfinished(text: str, prose_end: set) -> bool:
+    """A line that cannot end its item: an open parenthesis or a trailing function word."""
+    words = text.split()
+    last = re.sub(r"\W+$", "", words[-1]).lower() if words else ""
+    return text.count("(") > text.count(")") or last in prose_end
+
+
+def _line_is_item(text: str, vocab: ThemeVocab) -> bool:
+    return any(p.search(text) for p in vocab.cue_res["item"])
 
 
 def _adopt_structure_headings(lines: list[Line], structure: Structure) -> None:
@@ -291,6 +312,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             ctx.verdicts[i] = Verdict(True, evidence, rank, page, kind)
 
     # 1. lists: items under a lead-in that announces the issuer's priorities
+    item_verdict: dict[int, tuple[Optional[str], str, bool]] = {}  # item line -> (verdict, style, ranked)
     i = 0
     while i < len(lines):
         if lines[i].kind != "item":
@@ -316,9 +338,17 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             j += 1
         texts, heading = _lead_in(lines, first)
         verdict = _judge_nearest(vocab, texts)
+        ranked = any(_any(vocab, "ranking_cues", t) for t in texts)
+        if verdict is None:
+            # a nested list ("1. Zorg en veiligheid" / "   - huiselijk geweld") or the rest of a
+            # numbered list it interrupted shares the verdict of the list it belongs to
+            inherited = _enclosing_list(lines, first, style, item_verdict)
+            if inherited is not None:
+                verdict, ranked = inherited
         if verdict == "adopted" and _enclosing_reported(vocab, lines, first):
             verdict = "reported"
-        ranked = any(_any(vocab, "ranking_cues", t) for t in texts)
+        for b in block:
+            item_verdict[b] = (verdict, style, ranked)
         for b in block:
             ln = lines[b]
             idxs = in_span(ln.page, ln.start, ln.item_end)
@@ -364,7 +394,8 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             adopt(x, ln.text, ln.page, None, "heading")
 
     # 3. sentences that list themes right after a priority cue
-    _inline(doc, vocab, mentions, by_page, adopt, ctx)
+    under_reported = _reported_section_test(vocab, lines)
+    _inline(doc, vocab, mentions, by_page, adopt, ctx, under_reported)
 
     # 4. priority items from the structure helper
     for item in priorities or []:
@@ -380,6 +411,9 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             adopt(x, item.item_text, item.page, item.rank if item.ranked and mentions[x].theme_id == item.theme_id else None, "priority")
 
     prioritized = {mentions[i].theme_id for i, v in ctx.verdicts.items() if v.adopted}
+
+    # 4b. sentences that open with a prioritised theme and name its sub-themes
+    _sentence_subthemes(doc, vocab, mentions, by_page, prioritized, adopt, ctx, under_reported)
 
     # 5. sections of prioritised themes: their sub-themes
     for n, k in enumerate(headings):
@@ -421,17 +455,48 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
     return _rows(doc, vocab, mentions, ctx)
 
 
+def _enclosing_list(lines: list[Line], first: int, style: str,
+                    item_verdict: dict[int, tuple[Optional[str], str, bool]]) -> Optional[tuple[str, bool]]:
+    """(verdict, ranked) of the list a lead-in-less block belongs to: the item right above it
+    when the block is a sub-list of another marker style, or the earlier part of the same
+    numbered list when the numbering goes on after a sub-list."""
+    p = first - 1
+    if p < 0 or lines[p].kind == "blank":
+        parent = None
+    else:
+        parent = next((q for q in range(p, max(-1, p - 12), -1)
+                       if lines[q].kind == "item" and lines[q].item_end >= lines[p].end
+                       and lines[q].page == lines[first].page), None)
+    if parent is not None and parent in item_verdict:
+        v, pstyle, ranked = item_verdict[parent]
+        if v is not None and pstyle != style:
+            return v, ranked
+    num = lines[first].number
+    if num is not None and num > 1:
+        for q in range(first - 1, max(-1, first - 60), -1):
+            ln = lines[q]
+            if ln.kind in ("heading",) or ln.chapter:
+                break
+            if ln.kind == "item" and q in item_verdict and item_verdict[q][1] == style:
+                v, _st, ranked = item_verdict[q]
+                if ln.number == num - 1 and v is not None:
+                    return v, ranked
+                break
+    return None
+
+
 def _enclosing_reported(vocab: ThemeVocab, lines: list[Line], k: int, max_lines: int = 150) -> bool:
     """Whether a heading above line k, up to the enclosing top-level one, reports another
     body's priorities (a list under "Bijlage 2: Landelijke prioriteiten" stays reported,
     whatever its table header says)."""
     level = 99
     for ln in reversed(lines[max(0, k - max_lines):k]):
-        if ln.kind != "heading" or ln.level >= level and level != 99:
+        ln_level = ln.chapter if ln.chapter else ln.level
+        if (ln.kind != "heading" and not ln.chapter) or ln_level >= level and level != 99:
             continue
         if _judge(vocab, ln.text) == "reported":
             return True
-        level = ln.level
+        level = ln_level
         if level <= 1:
             break
     return False
@@ -484,7 +549,31 @@ def _enumerated(vocab: ThemeVocab, m: ThemeMention, same: list[ThemeMention], pa
     return any(any(x[0] == m.char_start for x in r) and len({x[2] for x in r}) >= 3 for r in runs)
 
 
-def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, adopt, ctx: _Ctx) -> None:
+def _reported_section_test(vocab: ThemeVocab, lines: list[Line]):
+    """(page, offset) -> whether that place lies in a section whose heading reports another
+    body's priorities ("3. Prioriteiten van onze partners"); computed once per line."""
+    import bisect
+
+    by_page: dict[int, list[int]] = {}
+    for k, ln in enumerate(lines):
+        by_page.setdefault(ln.page, []).append(k)
+    starts = {p: [lines[k].start for k in ks] for p, ks in by_page.items()}
+    memo: dict[int, bool] = {}
+
+    def test(page: int, offset: int) -> bool:
+        ks = by_page.get(page)
+        if not ks:
+            return False
+        k = ks[max(0, bisect.bisect_right(starts[page], offset) - 1)]
+        if k not in memo:
+            memo[k] = _enclosing_reported(vocab, lines, k + 1)
+        return memo[k]
+
+    return test
+
+
+def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, adopt, ctx: _Ctx,
+            under_reported=lambda page, offset: False) -> None:
     intro_res = vocab.cue_res["list_introducers"]
     example_res = vocab.cue_res["example_cues"]
     for page in doc.pages:
@@ -498,6 +587,8 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
             text = page.text[s:e]
             if _judge(vocab, " ".join(text.split())) != "adopted":
                 continue
+            if under_reported(page.number, s):
+                continue  # "twee van deze prioriteiten" under a heading about the partners' priorities
             cue_ends = [m.end() + s for p in vocab.cue_res["priority_cues"] for m in p.finditer(text)]
             if not cue_ends:
                 continue
@@ -525,6 +616,45 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
                 continue
             for i in after:
                 adopt(i, " ".join(text.split()), page.number, None, "sentence")
+
+
+def _sentence_subthemes(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page,
+                        prioritized: set[str], adopt, ctx: _Ctx,
+                        under_reported=lambda page, offset: False) -> None:
+    cue_res = vocab.cue_res.get("subtheme_sentence_cues") or []
+    if not cue_res or not prioritized:
+        return
+    for page in doc.pages:
+        idxs = by_page.get(page.number, [])
+        if len(idxs) < 2:
+            continue
+        for s, e, _sent in page.sentences():
+            inside = sorted((i for i in idxs if s <= mentions[i].char_start < e), key=lambda i: mentions[i].char_start)
+            if len(inside) < 2:
+                continue
+            lead = cue = None
+            for i in inside:
+                if mentions[i].theme_id not in prioritized or i in ctx.vetoed:
+                    continue
+                # the sentence splitter may run a list item into the next paragraph
+                para = [b.end() for b in _PARA_BREAK_RE.finditer(page.text, s, mentions[i].char_start)]
+                if len(page.text[para[-1] if para else s:mentions[i].char_start].split()) > 3:
+                    continue
+                tail = page.text[mentions[i].char_end:e]
+                cue = next((m for p in cue_res if (m := p.match(tail))), None)
+                if cue is not None:
+                    lead = i
+                    break
+            if lead is None:
+                continue
+            sentence = " ".join(page.text[s:e].split())
+            if _judge(vocab, sentence) in ("reported", "rejected", "other") or under_reported(page.number, s):
+                continue
+            cue_end = mentions[lead].char_end + cue.end()
+            for i in inside:
+                if mentions[i].char_start >= cue_end and mentions[i].theme_id != mentions[lead].theme_id \
+                        and not vocab.themes[mentions[i].theme_id].approach:
+                    adopt(i, sentence, page.number, None, "sentence")
 
 
 def _rows(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], ctx: _Ctx) -> list[Theme]:

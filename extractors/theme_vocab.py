@@ -199,6 +199,12 @@ def _validate_context(data) -> None:
                 re.compile(v)
             except re.error as exc:
                 raise VocabError(f"{key}: {v!r} is not a valid regex ({exc})") from None
+    for key in ("subtheme_sentence_cues", "announced_count_cues"):
+        for v in data.get(key) or []:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise VocabError(f"{key}: {v!r} is not a valid regex ({exc})") from None
     shapes = data.get("line_shapes") or {}
     for key in ("heading", "item"):
         for v in shapes.get(key) or []:
@@ -278,6 +284,9 @@ def load_vocab() -> ThemeVocab:
     for key in ("priority_cues", "reported_cues", "rejection_cues", "subtheme_cues", "example_cues",
                 "ranking_cues", "list_introducers", "non_priority_cues", "example_enumeration_cues"):
         vocab.cue_res[key] = [re.compile(p, re.IGNORECASE) for p in ctx[key]]
+    # optional: "<theme> gaat over / richt zich op / vallen ..." right after a prioritised theme
+    for key in ("subtheme_sentence_cues", "announced_count_cues"):
+        vocab.cue_res[key] = [re.compile(p, re.IGNORECASE) for p in ctx.get(key) or []]
     shapes = ctx.get("line_shapes") or {}
     vocab.cue_res["heading"] = [re.compile(p, re.IGNORECASE) for p in shapes.get("heading") or []]
     vocab.cue_res["item"] = [re.compile(p) for p in shapes.get("item") or []]

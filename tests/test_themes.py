@@ -497,3 +497,102 @@ def test_rejection_in_the_next_chapter_does_not_veto_a_section_above():
 def test_gapped_general_term_does_not_swallow_a_specific_one(text, theme):
     assert theme_for_text(text) == theme
     assert "geweld" not in ids(text)
+
+
+def test_real_word_typo_inside_a_phrase_is_corrected():
+    # "huislijk" is in the lexicon, but only "huiselijk geweld" makes a theme of it
+    hits = [(t, k) for t, _s, _e, k in themes_in_text("Wij pakken huislijk geweld aan.") if t == "huiselijk_geweld"]
+    assert hits == [("huiselijk_geweld", "fuzzy")]
+    assert ids("huislijk") == set()
+
+
+NESTED = ("De volgende drie prioriteiten zijn in het plan opgenomen:\n\n"
+          "1. Diefstal en overvallen (High Impact\n   Crime)\n"
+          "   - woninginbraken\n   - straatroof\n"
+          "2. Zorg en veiligheid\n   - personen met verward gedrag\n   - huiselijk geweld\n"
+          "3. Ondermijning in de haven en\n   in de kernen\n\n"
+          "De regio werkt ook aan andere zaken die hier niet aan de orde zijn.\n")
+
+
+def test_nested_sub_lists_and_resumed_numbering_share_the_verdict_of_their_list():
+    rows, _ = summary(NESTED)
+    for tid in ("overvallen", "woninginbraak", "straatroof", "zorg_en_veiligheid", "verward_gedrag",
+                "huiselijk_geweld", "ondermijning"):
+        assert rows[tid].prioritized, tid
+
+
+def test_nested_list_under_a_reported_list_stays_reported():
+    text = NESTED.replace("De volgende drie prioriteiten zijn in het plan opgenomen:",
+                          "De landelijke prioriteiten van het kabinet zijn:")
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_full_width_prose_line_is_not_a_heading():
+    from extractors.theme_context import _classify_lines
+    from extractors.theme_vocab import load_vocab
+
+    text = ("Inleiding\n\n"
+            "De prioriteiten sluiten aan bij het Regionaal Beleidsplan 2015-2018 van de eenheid\n"
+            "Oost-Brabant. Binnen dat plan is veel ruimte voor lokale accenten.\n")
+    lines = _classify_lines(parsed(text, spacy=False), load_vocab())
+    kinds = {ln.text[:10]: ln.kind for ln in lines if ln.text}
+    assert kinds["Inleiding"] == "heading"
+    assert kinds["De priorit"] == "text"
+
+
+def test_speerpunten_of_another_body_are_reported():
+    text = ("Binnen het regionale plan zijn de speerpunten van de politie ondermijning, "
+            "high impact crime en cybercrime.\n")
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+@pytest.mark.parametrize("sentence, subs", [
+    ("Bij ondermijning richten we ons vooral op drugshandel, witwassen en mensenhandel.",
+     {"drugscriminaliteit", "witwassen", "mensenhandel"}),
+    ("Onder jeugd en veiligheid vallen de aanpak van jeugdoverlast en het voorkomen van criminele aanwas.",
+     {"jeugdoverlast", "criminele_aanwas"}),
+    ("Zorg en veiligheid gaat over personen met verward gedrag en over huiselijk geweld.",
+     {"verward_gedrag", "huiselijk_geweld"}),
+])
+def test_sentence_opening_with_a_priority_names_its_sub_themes(sentence, subs):
+    text = ("Wij stellen voor om vier prioriteiten te kiezen:\n\n1. Ondermijning\n2. Jeugd en veiligheid\n"
+            f"3. Zorg en veiligheid\n4. Digitale veiligheid\n\n{sentence}\n")
+    rows, _ = summary(text)
+    for tid in subs:
+        assert rows[tid].prioritized, tid
+
+
+def test_sentence_about_a_theme_that_is_not_a_priority_names_no_sub_themes():
+    text = ("Wij stellen voor om twee prioriteiten te kiezen:\n\n1. Ondermijning\n2. Jeugd en veiligheid\n\n"
+            "Verkeersveiligheid gaat over hardrijders en verkeersoverlast in de wijken.\n")
+    rows, _ = summary(text)
+    assert not rows["verkeersoverlast"].prioritized
+
+
+def test_count_sentence_before_a_plain_lead_in_governs_the_list():
+    text = ("Het plan kent drie prioriteiten. In 2025 ligt het accent op:\n\n"
+            "• Ondermijning\n• Jeugdgroepen\n• Woonoverlast\n")
+    rows, _ = summary(text)
+    assert all(rows[t].prioritized for t in ("ondermijning", "jeugdgroepen", "woonoverlast"))
+
+
+def test_plain_lead_in_after_an_unrelated_sentence_decides_alone():
+    text = ("Het college kent drie wethouders. In de wijken zien we het volgende beeld ontstaan:\n\n"
+            "• Woninginbraken\n• Jeugdgroepen\n")
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_sentence_in_a_section_about_partners_priorities_adopts_nothing():
+    from extractors.structure import parse_structure
+
+    text = ("## 2. Onze thema's\n\n### Thema 1: Woonoverlast\n\nWe bespreken casussen.\n\n"
+            "## 3. Prioriteiten van onze partners\n\n"
+            "Het RIEC heeft de volgende prioriteiten benoemd:\n\n* Drugscriminaliteit\n* Mensenhandel\n\n"
+            "Wij leveren op twee van deze prioriteiten een bijdrage: bij mensenhandel en bij drugscriminaliteit.\n")
+    doc = parsed(text)
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), parse_structure(doc), [])}
+    assert rows["woonoverlast"].prioritized
+    assert not rows["mensenhandel"].prioritized and not rows["drugscriminaliteit"].prioritized
