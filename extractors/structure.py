@@ -99,7 +99,7 @@ def vocab() -> dict:
     def validate(data):
         require(isinstance(data, dict), "expected a mapping")
         for key in ("heading_keywords", "priority_heading_keywords", "list_cues_re", "non_priority_cues_re",
-                    "ranking_cues_re", "reported_cues_re", "summary_headings_re", "weak_lead_in_re",
+                    "ranking_cues_re", "reported_cues_re", "own_cues_re", "example_cues_re", "summary_headings_re", "weak_lead_in_re",
                     "continuation_words", "sentence_starters", "bullets", "field_labels", "tables",
                     "max_median_item_words"):
             require(key in data, f"missing key {key!r}")
@@ -242,6 +242,11 @@ def _is_field_line(text: str) -> bool:
     return bool(vocab()["field_rx"].match(text))
 
 
+def is_field_line(text: str) -> bool:
+    """A letter-head field ("Datum: ...", "Kenmerk 2024/17"), never a heading or a title."""
+    return _is_field_line(text)
+
+
 def _ends_open(text: str) -> bool:
     """True when a line stops mid-phrase: no closing punctuation, or a hyphen/comma/function word."""
     t = text.rstrip()
@@ -251,6 +256,8 @@ def _ends_open(text: str) -> bool:
         return True
     if t[-1] in ".;:!?)”’'\"*":
         return False
+    if t[-1].isdigit():
+        return False  # "Onze top 3 voor 2024": a number closes the phrase the word before it opened
     last = re.findall(r"[^\W\d_]+", t.lower())
     return bool(last) and last[-1] in vocab()["continuation_set"]
 
@@ -265,17 +272,29 @@ def _continues(prev_text: str, nxt: _Line) -> bool:
         return prev_text.rstrip()[-1:] not in ".!?" or prev_text.rstrip().endswith("etc.")
     if first.isdigit() or first in "(&%":
         return _ends_open(prev_text) or prev_text.rstrip()[-1:] not in ".;:!?"
-    return _ends_open(prev_text)
+    # "(High Impact" / "Crime)": a bracket left open goes on on the next line
+    return _ends_open(prev_text) or (prev_text.count("(") > prev_text.count(")") and ")" in t)
 
 
-def _numeric_tail(text: str) -> int:
-    """How many numeric tokens end the line (table rows: 'Assen 1 1 1 1')."""
+_YEAR_END = re.compile(r"(?<=\S)\s+(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$")
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$")
+
+
+def _numeric_tail(text: str, titles: bool = False) -> int:
+    """How many numeric tokens end the line (table rows: 'Assen 1 1 1 1').
+
+    With `titles`, one year or year range at the end of a line with words before it
+    is part of a title ("Integraal Veiligheidsplan 2023-2026", "Jaarverslag 2023").
+    """
     n = 0
-    for tok in reversed(text.split()):
+    toks = text.split()
+    for tok in reversed(toks):
         if _NUMERIC_TOKEN.match(tok):
             n += 1
         else:
             break
+    if titles and n == 1 and len(toks) >= 2 and _YEARS.match(toks[-1]):
+        return 0
     return n
 
 
@@ -355,8 +374,8 @@ def _heading_from_line(i: int, lines: list[_Line], numbered_nearby, heading_line
     # from running text (PDF text loses bold type, this is what is left of it).
     if (1 <= len(words) <= 10 and len(t) <= 90 and t[0].isupper() and not closed
             and not (t.endswith(":") and len(words) > 4)
-            and _numeric_tail(t) < max(1, len(words) // 2)
-            and sum(c.isdigit() for c in t) <= len(t) * 0.3):
+            and _numeric_tail(t, titles=True) < max(1, len(words) // 2)
+            and sum(c.isdigit() for c in _YEAR_END.sub("", t)) <= len(t) * 0.3):
         prev_is_heading = prev_adjacent and ((i - 1) in heading_lines or _is_field_line(prev.text))
         if (prev is None or not prev_adjacent or prev.text.rstrip()[-1:] in ".!?:;" or _is_heading_shape(prev.text)
                 or prev_is_heading):
@@ -370,11 +389,88 @@ def _is_heading_shape(text: str) -> bool:
 
 # ---------------------------------------------------------------- parsing
 
+_TOC_ENTRY_RX = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(?P<text>[^\W\d_].*)$")
+_TOC_PAGE_NO = re.compile(r"(?:\s*\.{2,}\s*|\s*…+\s*|\s{2,}|\t+|\s+)\d{1,3}$")
+
+
+def _toc_key(text: str) -> str:
+    text = _TOC_PAGE_NO.sub("", collapse(text))
+    return re.sub(r"[\s.:]+$", "", text).casefold()
+
+
+def _toc_section_lines(doc: Document) -> dict[int, dict[int, str]]:
+    """Numbered lines that repeat an entry of a table of contents: section headings.
+
+    A contents list ("1. Inleiding", "2. Prioriteiten 2025", ...) numbers the same
+    sections the document numbers later, so "2. Prioriteiten 2025" looks like an item
+    of a list that began at "1. Inleiding" a few lines up. An entry counts as a
+    heading when it repeats a contents entry (same number, same words) and running
+    text separates it from the next repeated entry; a list that is merely repeated
+    (a summary, then the chapter) has no text between its items.
+    Returns page -> line index -> number.
+    """
+    flat: list[tuple[int, int, Optional[tuple[str, str]]]] = []  # page, line index, (num, key) of an entry
+    for page in doc.pages:
+        for i, line in enumerate(_lines(page.number, page.text)):
+            if line.blank:
+                continue
+            t = line.text
+            m = None if _is_heading_shape(t) else _TOC_ENTRY_RX.match(t)
+            entry = None
+            if m:
+                body = m.group("text")
+                key = _toc_key(body)
+                words = key.split()
+                if (1 <= len(words) <= 12 and body[:1].isupper() and not body.rstrip().endswith((";", ",", "?", "!"))
+                        and not _ends_open(_TOC_PAGE_NO.sub("", body))):
+                    entry = (m.group("num"), key)
+            flat.append((page.number, i, entry))
+    out: dict[int, dict[int, str]] = {}
+    k = 0
+    while k < len(flat):
+        # a contents run: adjacent entries whose top-level numbers go 1, 2, 3, ...
+        run, j, expect = [], k, 1
+        while j < len(flat) and flat[j][2] is not None:
+            num = flat[j][2][0]
+            top = int(num.split(".")[0])
+            if "." not in num:
+                if top != expect:
+                    break
+                expect += 1
+            elif top != expect - 1:
+                break
+            run.append(j)
+            j += 1
+        if expect - 1 < 3:
+            k = max(k + 1, j if run else k + 1)
+            continue
+        wanted = {flat[r][2] for r in run}
+        found: list[int] = []
+        seen: set = set()
+        for x in range(j, len(flat)):
+            e = flat[x][2]
+            if e in wanted and e not in seen:
+                seen.add(e)
+                found.append(x)
+        spread = all(any(flat[y][2] is None for y in range(a + 1, b)) for a, b in zip(found, found[1:]))
+        if len(found) >= 2 and spread:
+            for x in found:
+                out.setdefault(flat[x][0], {})[flat[x][1]] = flat[x][2][0]
+        k = j
+    return out
+
+
 def parse_structure(doc: Document) -> Structure:
     headings: list[Heading] = []
     lists: list[ListBlock] = []
+    sections = _toc_section_lines(doc)
+    parsed = {page.number: _parse_page(page.number, page.text, sections.get(page.number, {})) for page in doc.pages}
+    # sections numbered across pages (PDF text: "2. Thema's" on one page, "3. Partners" on the next)
+    for page_no, extra in _cross_page_sections(doc, parsed).items():
+        merged = {**sections.get(page_no, {}), **extra}
+        parsed[page_no] = _parse_page(page_no, doc.page(page_no).text, merged)
     for page in doc.pages:
-        h, l = _parse_page(page.number, page.text)
+        h, l = parsed[page.number]
         headings.extend(h)
         lists.extend(l)
     structure = Structure(headings, [])
@@ -386,9 +482,46 @@ def parse_structure(doc: Document) -> Structure:
     return structure
 
 
-def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]]:
+def _cross_page_sections(doc: Document, parsed: dict) -> dict[int, dict[int, str]]:
+    """Digit-marker lines that number sections when the whole document is read at once:
+    the same test as within a page (_section_run_lines), over the pages joined. Only lines
+    not already read as headings are returned (page -> line index -> number)."""
+    if len(doc.pages) < 2:
+        return {}
+    flat: list[Optional[dict]] = []
+    where: list[tuple[int, int, _Line]] = []
+    strong: dict[int, str] = {}
+    known: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        heads = {h.char_start: h for h in parsed[page.number][0]}
+        lines = _lines(page.number, page.text)
+        for i, line in enumerate(lines):
+            if line.blank:
+                continue
+            h = heads.get(line.start)
+            if h is not None:
+                known.add((page.number, i))
+                if _opens_subsections(h):
+                    strong[len(flat)] = h.number
+            flat.append(_list_marker(line))
+            where.append((page.number, i, line))
+    out: dict[int, dict[int, str]] = {}
+    for k in _section_run_lines(flat, strong):
+        page_no, i, line = where[k]
+        mk = flat[k]
+        text = strip_markup(mk["text"]).strip()
+        if ((page_no, i) in known or not text or len(text.split()) > 12 or text.rstrip()[-1:] in ".;,?!"
+                or not text[0].isupper() or "." in mk["num"]):
+            continue
+        if k + 1 < len(flat) and not flat[k + 1] and where[k + 1][2].text[:1].islower():
+            continue  # the line runs on: an item broken over lines
+        out.setdefault(page_no, {})[i] = mk["num"]
+    return out
+
+
+def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple[list[Heading], list[ListBlock]]:
     lines = _lines(page_no, text)
-    markers = [_list_marker(l) if not l.blank else None for l in lines]
+    markers = [_list_marker(l) if not l.blank and i not in sections else None for i, l in enumerate(lines)]
     nonblank_idx = [i for i, l in enumerate(lines) if not l.blank]
     pos_in_nonblank = {i: k for k, i in enumerate(nonblank_idx)}
 
@@ -421,7 +554,14 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
     headings: list[Heading] = []
     heading_at_line: dict[int, Heading] = {}
     for i in range(len(lines)):
-        h = _heading_from_line(i, lines, numbered_nearby, heading_at_line.keys())
+        if i in sections:
+            line = lines[i]
+            m = _TOC_ENTRY_RX.match(line.text)
+            body = re.sub(r"\s*:$", "", strip_markup(m.group("text")))
+            h = Heading(line.page, line.start, line.end, body, sections[i].count(".") + 1, sections[i], "numbered",
+                        None, strip_markup(line.text))
+        else:
+            h = _heading_from_line(i, lines, numbered_nearby, heading_at_line.keys())
         if h:
             headings.append(h)
             heading_at_line[i] = h
@@ -450,7 +590,8 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
 
     # A numbered run that goes on after another list restarted at 1 in between ("2. Analyse",
     # "1. ...", "2. ...", "3. Onze keuzes") numbers sections: its title-like lines are headings.
-    for i in _section_run_lines(markers):
+    strong = {i: h.number for i, h in heading_at_line.items() if _opens_subsections(h)}
+    for i in _section_run_lines(markers, strong):
         mk = markers[i]
         text = strip_markup(mk["text"]).strip()
         if (i in heading_at_line or not text or len(text.split()) > 12 or text.rstrip()[-1:] in ".;,?!"
@@ -627,7 +768,8 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
         if open_item is not None:
             prev_text = item_lines[-1].text
             gap = i > 0 and lines[i - 1].blank
-            wrapped = len(item_lines[-1].raw.rstrip()) >= 0.75 * width and prev_text.rstrip()[-1:] not in ".!?:;"
+            wrapped = (len(item_lines[-1].raw.rstrip()) >= 0.75 * width and prev_text.rstrip()[-1:] not in ".!?:;"
+                       and line.text.split(" ", 1)[0] not in vocab()["starter_set"])
             if (not gap and (_continues(prev_text, line) or line.indent > item_lines[0].indent + 1 or wrapped)) or \
                     (gap and ((line.text[:1].islower() and _ends_open_or_unclosed(prev_text)) or _ends_open(prev_text))):
                 item_lines.append(line)
@@ -644,8 +786,18 @@ def _parse_page(page_no: int, text: str) -> tuple[list[Heading], list[ListBlock]
     return headings, blocks
 
 
-def _section_run_lines(markers: list[Optional[dict]]) -> list[int]:
-    """Line indexes of digit markers whose sequence encloses a list that restarts at 1."""
+def _opens_subsections(h: Heading) -> bool:
+    """'Thema 1: ...' (a numbering that starts again) or '2.1 ...' (a sub-section number)."""
+    return bool(h.number) and ((h.kind == "keyword" and h.number == "1")
+                               or (h.kind == "numbered" and re.fullmatch(r"\d+\.\d+", h.number) is not None))
+
+
+def _section_run_lines(markers: list[Optional[dict]], strong_headings: dict[int, str] = {}) -> list[int]:
+    """Line indexes of digit markers whose sequence encloses a list that restarts at 1, or
+    encloses headings that start a numbering of their own ("2. Thema's" / "Thema 1: ..." /
+    "3. Partners", or "2. Aanpak" / "2.1 ..."): the numbers number sections (PDF text has no
+    blank lines to tell). Cluster headings that group items of one list ("Cluster II") are
+    not such headings."""
     open_runs: list[dict] = []  # innermost last
     all_runs: list[dict] = []
     for i, mk in enumerate(markers):
@@ -670,6 +822,13 @@ def _section_run_lines(markers: list[Optional[dict]]) -> list[int]:
         del open_runs[target + 1:]
         open_runs[target]["last"] = base
         open_runs[target]["lines"].append(i)
+    for r in all_runs:
+        lines = r["lines"]
+        for a, b in zip(lines, lines[1:]):
+            base = markers[a]["num"].split(".")[0]
+            if any(a < h < b and (num == "1" or num.split(".")[0] == base) for h, num in strong_headings.items()):
+                r["section"] = True
+                break
     return sorted(i for r in all_runs if r["section"] for i in r["lines"])
 
 

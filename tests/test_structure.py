@@ -151,3 +151,86 @@ def test_keyword_headings_need_a_word_boundary_and_are_not_sentences():
     text = "Inleiding\n\nThemabijeenkomst op 3 juni\n\nThema's die vaak terugkomen zijn overlast en inbraak.\n\nThema 2: Zorg\n"
     heads = [(h.kind, h.text) for h in parse_structure(document_from_text(text)).headings]
     assert heads == [("plain", "Inleiding"), ("plain", "Themabijeenkomst op 3 juni"), ("keyword", "Zorg")]
+
+
+def _headings(text):
+    return parse_structure(document_from_text(text)).headings
+
+
+CONTENTS = """\
+Inhoudsopgave
+1. Aanleiding ........ 3
+2. Speerpunten 2021 ........ 4
+3. Organisatie ........ 6
+
+1. Aanleiding
+De gemeente werkt al jaren met een veiligheidsplan.
+2. Speerpunten 2021
+Dit jaar richten wij ons op:
+- Fietsendiefstal
+- Overlast in het centrum
+3. Organisatie
+Het team bestaat uit vier medewerkers.
+"""
+
+
+def test_contents_list_makes_the_numbered_lines_that_repeat_it_headings():
+    s = parse_structure(document_from_text(CONTENTS))
+    numbered = [(h.number, h.text) for h in s.headings if h.kind == "numbered"]
+    assert numbered == [("1", "Aanleiding"), ("2", "Speerpunten 2021"), ("3", "Organisatie")]
+    bullets = [b for b in s.lists if b.items[0].text == "Fietsendiefstal"]
+    assert bullets and bullets[0].heading.text == "Speerpunten 2021"
+    assert [i.text for i in bullets[0].items] == ["Fietsendiefstal", "Overlast in het centrum"]
+
+
+def test_a_list_repeated_without_text_between_its_items_stays_a_list():
+    text = ("Samenvatting\n\n1. Woonoverlast\n2. Drugsoverlast\n3. Jeugdgroepen\n\n"
+            "Uitwerking\n\nDe drie onderwerpen zijn:\n\n1. Woonoverlast\n2. Drugsoverlast\n3. Jeugdgroepen\n")
+    s = parse_structure(document_from_text(text))
+    assert not [h for h in s.headings if h.kind == "numbered"]
+    assert [len(b.items) for b in s.lists] == [3, 3]
+
+
+def test_sections_numbered_across_pages_of_pdf_text():
+    text = ("1. Inleiding\nDit jaarplan beschrijft ons werk in 2019.\n2. Onze thema's\n"
+            "Thema 1: Verkeer\nHet aantal ongevallen moet omlaag.\nThema 2: Jeugd\nWe werken met de scholen samen.\f"
+            "3. Samenwerking\nDe partners hanteren de volgende speerpunten:\n• Ondermijning\n• Mensenhandel\n"
+            "Het netwerk komt vier keer per jaar bijeen om de voortgang te bespreken met alle partners.\n"
+            "4. Financien\nHet budget blijft gelijk.\n")
+    s = parse_structure(document_from_text(text))
+    numbered = {h.number: h.text for h in s.headings if h.kind == "numbered"}
+    assert numbered == {"1": "Inleiding", "2": "Onze thema's", "3": "Samenwerking", "4": "Financien"}
+    bullets = [b for b in s.lists if b.items[0].text == "Ondermijning"][0]
+    assert [i.text for i in bullets.items] == ["Ondermijning", "Mensenhandel"]
+
+
+def test_cluster_headings_inside_a_numbering_do_not_make_it_sections():
+    text = ("1. Aanpak jeugdgroepen\n2. Aanpak geweld\nCluster B: Digitaal\n3. Aanpak cybercrime\n"
+            "4. Aanpak online fraude\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for b in s.lists for i in b.top_items] == [
+        "Aanpak jeugdgroepen", "Aanpak geweld", "Aanpak cybercrime", "Aanpak online fraude"]
+
+
+def test_item_with_a_bracket_left_open_goes_on_on_the_next_line():
+    text = ("In de periode 2016-2019 werkt de gemeente samen met de politie en de woningcorporaties aan de\n"
+            "veiligheid in alle wijken en kernen. De raad heeft daarvoor de volgende prioriteiten gekozen:\n"
+            "1. Woninginbraak en diefstal (Veilige\nWijk)\n2. Overlast\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for i in s.lists[0].items] == ["Woninginbraak en diefstal (Veilige Wijk)", "Overlast"]
+
+
+def test_a_full_width_item_line_does_not_swallow_the_next_sentence():
+    text = ("Het RIEC werkt in 2022 met een aantal partners aan de aanpak van ondermijning in de regio.\n"
+            "De partners hebben de volgende speerpunten gekozen voor de komende jaren:\n"
+            "- Witwassen via vastgoed, horeca en andere branches in de binnensteden van de regio\n"
+            "Het bestuur bespreekt deze speerpunten jaarlijks met alle deelnemende gemeenten.\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for i in s.lists[0].items] == [
+        "Witwassen via vastgoed, horeca en andere branches in de binnensteden van de regio"]
+
+
+def test_titles_ending_in_a_year_or_a_number_are_headings():
+    texts = [h.text for h in _headings("GEMEENTE\n\nJaarprogramma 2019\n\nTekst van het programma.\n\n"
+                                       "Onze top 5 voor 2030\n\nDe raad koos vijf punten.\n")]
+    assert "Jaarprogramma 2019" in texts and "Onze top 5 voor 2030" in texts
