@@ -37,7 +37,7 @@ class _Item:
 
 @dataclass
 class _Candidate:
-    kind: str  # list, headings, inline
+    kind: str  # list, headings, inline (quoted), enumeration (unquoted, in running text)
     page: int
     start: int
     title: str
@@ -317,6 +317,107 @@ def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     return out
 
 
+_SENTENCE = re.compile(r"[^.!?;]*(?:[.!?;](?=\s|$)|$)", re.S)
+# where the enumeration begins after the cue noun: "De speerpunten zijn X, Y en Z",
+# "... de prioriteiten van de politie X, Y en Z", "drie thema's, namelijk X, Y en Z"
+_ENUM_OPENER = re.compile(r"^.*(?:\bzijn|\bis|\bluiden|\bnamelijk|\bte\s+weten|:)\s+", re.S | re.I)
+_ENUM_OWNER = re.compile(r"^\s*(?:van\s+(?:de|het)\s+\S+\s+|in\s+\d{4}\s+)", re.I)
+_ENUM_LAST = re.compile(r"\s+(?:en|of)\s+")
+#: most words in one item of an enumeration in running text
+_ENUM_MAX_WORDS = 6
+
+
+def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    """A sentence that names priorities and ends in an unquoted enumeration of themes
+    ("... zijn de speerpunten van de politie ondermijning, high impact crime, jeugd en
+    cybercrime."). Only when every item names a theme: running text is full of commas."""
+    try:
+        from extractors.themes import theme_for_text
+    except ImportError:
+        return []
+    v = vocab()
+    out = []
+    for page in doc.pages:
+        text = page.text
+        blocked = [(b.char_start, b.char_end) for b in structure.lists if b.page == page.number]
+        blocked += [(h.char_start, h.char_end) for h in structure.headings if h.page == page.number]
+        for m in _SENTENCE.finditer(text):
+            sent = m.group()
+            if "," not in sent or not _has_list_cue(sent) or _is_negative(sent) or sent.rstrip().endswith(":"):
+                continue
+            s0, s1 = m.start(), m.end()
+            if any(a < s1 and s0 < b for a, b in blocked):
+                continue
+            cue = None
+            for rx in v["list_cues_rx"]:
+                for c in rx.finditer(sent):
+                    if cue is None or c.end() > cue.end():
+                        cue = c
+            if cue is None:
+                continue
+            rest = sent[cue.end():]
+            first_comma = rest.find(",")
+            if first_comma < 0:
+                continue
+            head = rest[:first_comma]
+            o = _ENUM_OPENER.match(head)
+            skip = o.end() if o else (_ENUM_OWNER.match(head).end() if _ENUM_OWNER.match(head) else 0)
+            body_start = cue.end() + skip
+            while body_start < len(sent) and sent[body_start] in " \n\t,":
+                body_start += 1
+            if _any(v["example_cues_rx"], head):
+                continue
+            body = sent[body_start:].rstrip()
+            body = body[:-1] if body[-1:] in ".;!?" else body
+            parts = [p for p in body.split(",")]
+            if len(parts) < 2:
+                continue
+            tail = _ENUM_LAST.split(parts[-1])
+            if len(tail) != 2:
+                continue
+            parts = parts[:-1] + tail
+            if not o:
+                # no "zijn"/":" says where the items begin: the first item is the shortest
+                # ending of its segment that names the same theme ("... van het OM fraude")
+                parts[0] = _shortest_naming_suffix(parts[0], theme_for_text)
+            items, pos = [], m.start() + body_start
+            for part in parts:
+                k = text.find(part.strip(), pos)
+                words = part.split()
+                if k < 0 or not (1 <= len(words) <= _ENUM_MAX_WORDS):
+                    items = []
+                    break
+                try:
+                    theme = theme_for_text(part)
+                except Exception:
+                    theme = None
+                if theme is None:
+                    items = []
+                    break
+                items.append(_Item(page.number, k, k + len(part.strip()), collapse(part)))
+                pos = k + len(part.strip())
+            if len(items) < 3:
+                continue
+            title = _tidy_title(re.sub(r"[,:]?\s*$", "", collapse(sent[:body_start])))
+            out.append(_Candidate("enumeration", page.number, m.start() + body_start, title, title, items,
+                                  _in_summary(structure, page.number, m.start())))
+    return out
+
+
+def _shortest_naming_suffix(part: str, theme_for_text) -> str:
+    words = part.split()
+    try:
+        whole = theme_for_text(part)
+        if whole is None:
+            return part
+        for k in range(len(words) - 1, -1, -1):
+            if theme_for_text(" ".join(words[k:])) == whole:
+                return " ".join(words[k:])
+    except Exception:
+        pass
+    return part
+
+
 def _sentence_start(text: str, pos: int, stops: set[int] = frozenset()) -> int:
     """Start of the sentence around `pos`; a heading's end (`stops`) also starts one."""
     k = pos
@@ -350,7 +451,10 @@ def _same_item(a: str, b: str) -> bool:
         return False
     if ca == cb or ca.startswith(cb) or cb.startswith(ca):
         return True
-    return fuzz.token_set_ratio(ca, cb) >= 85
+    # token_set_ratio would call "personen met onbegrepen gedrag" the same as "personen met
+    # verward of onbegrepen gedrag": one name inside another is a different item, so the
+    # word order may differ (a reflowed layer) but not the words
+    return fuzz.token_sort_ratio(ca, cb) >= 85
 
 
 def _duplicates(a: _Candidate, b: _Candidate) -> bool:
@@ -360,12 +464,21 @@ def _duplicates(a: _Candidate, b: _Candidate) -> bool:
         return True  # a fragment of the same list (a duplicated text layer, a page split)
     if abs(len(a.items) - len(b.items)) > 1:
         return False
+    if len(a.items) != len(b.items) and _ranked(a) != _ranked(b):
+        # a ranking of some of the same themes is another statement ("our top 3 for next
+        # year" after this year's four themes), not a fragment of the list
+        return False
     matched = sum(1 for x in a.items if any(_same_item(x.text, y.text) for y in b.items))
     return matched >= 0.75 * max(len(a.items), len(b.items))
 
 
+def _ranked(c: _Candidate) -> bool:
+    return _any(vocab()["ranking_cues_rx"], c.cue_text)
+
+
 def _preference(c: _Candidate) -> tuple:
-    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2}[c.kind], -len(c.items), c.page, c.start)
+    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2, "enumeration": 3}[c.kind], -len(c.items), c.page,
+            c.start)
 
 
 def extract_priorities(doc: Document, structure: Structure) -> list[PriorityItem]:
@@ -379,7 +492,7 @@ def extract_priority_tree(doc: Document, structure: Structure) -> list[tuple[Pri
     a chosen theme is chosen too."""
     v = vocab()
     candidates = (_list_candidates(doc, structure) + _heading_candidates(doc, structure)
-                  + _inline_candidates(doc, structure))
+                  + _inline_candidates(doc, structure) + _enumeration_candidates(doc, structure))
     kept: list[_Candidate] = []
     for cand in sorted(candidates, key=_preference):
         if any(_duplicates(cand, k) for k in kept):
@@ -393,7 +506,7 @@ def extract_priority_tree(doc: Document, structure: Structure) -> list[tuple[Pri
     out: list[tuple[PriorityItem, list]] = []
     for index, cand in enumerate(kept):
         ranked = _any(v["ranking_cues_rx"], cand.cue_text)
-        adopted = not _any(v["reported_cues_rx"], cand.cue_text)
+        adopted = _any(v["own_cues_rx"], cand.cue_text) or not _any(v["reported_cues_rx"], cand.cue_text)
         for pos, item in enumerate(cand.items, start=1):
             text = item.text
             try:

@@ -273,3 +273,100 @@ Thema 2: Jeugd en veiligheid
     tree = extract_priority_tree(doc, parse_structure(doc))
     assert [(i.item_text, [s.text for s in subs]) for i, subs in tree] == [
         ("Ondermijning", ["Drugshandel", "Witwassen"]), ("Jeugd en veiligheid", ["Criminele aanwas"])]
+
+
+def test_a_ranking_of_some_of_the_themes_is_a_list_of_its_own():
+    text = """\
+## Focusgebieden 2021
+
+Focusgebied 1: Overlast door jongeren in de wijk
+Focusgebied 2: Woninginbraak
+Focusgebied 3: Ondermijning
+Focusgebied 4: Online criminaliteit
+
+## Vooruitblik
+
+Voor 2022 zijn de focusgebieden op volgorde van belang gezet:
+
+1. Ondermijning
+2. Overlast door jongeren
+3. Woninginbraak
+"""
+    lists = lists_of(text)
+    assert len(lists) == 2
+    ranked = [v for v in lists.values() if v[0].ranked][0]
+    assert [(i.rank, i.item_text) for i in ranked] == [(1, "Ondermijning"), (2, "Overlast door jongeren"),
+                                                       (3, "Woninginbraak")]
+    four = [v for v in lists.values() if not v[0].ranked][0]
+    assert [i.item_text for i in four] == ["Overlast door jongeren in de wijk", "Woninginbraak", "Ondermijning",
+                                           "Online criminaliteit"]
+
+
+def test_priorities_of_partner_bodies_are_reported():
+    text = """\
+### Speerpunten van de ketenpartners
+
+De veiligheidsregio en de GGD noemen de volgende speerpunten:
+
+- Natuurbranden
+- Hittestress
+
+Het LIEC Utrecht hanteert de volgende thema's:
+
+- Witwassen
+- Vastgoedfraude
+"""
+    lists = lists_of(text)
+    assert len(lists) == 2
+    assert all(not i.adopted for v in lists.values() for i in v)
+
+
+def test_a_list_of_themes_that_are_not_priorities_is_left_out():
+    text = """\
+De gemeente kiest de volgende prioriteiten:
+
+- Ondermijning
+- Jeugd
+
+Voor de volgende thema's geldt dat zij in deze periode geen speerpunt zijn:
+
+- Brandveiligheid
+- Evenementen
+
+Overige veiligheidsthema's
+
+- Verkeer
+- Crisisbeheersing
+"""
+    lists = lists_of(text)
+    assert [i.item_text for v in lists.values() for i in v] == ["Ondermijning", "Jeugd"]
+
+
+def test_an_own_choice_made_from_national_and_municipal_priorities_is_adopted():
+    text = """\
+Op basis van de landelijke prioriteiten en de gemeentelijke prioriteiten kiezen wij voor drie speerpunten:
+
+1. Ondermijning
+2. Woninginbraak
+3. Jeugdgroepen
+"""
+    (items,) = lists_of(text).values()
+    assert all(i.adopted for i in items)
+
+
+def test_unquoted_enumeration_of_themes_in_running_text():
+    text = ("Het bestuur van de veiligheidsregio stelde in 2020 een nieuw plan vast. De speerpunten "
+            "zijn brandveiligheid, crisisbeheersing en externe veiligheid. De burgemeesters bespreken "
+            "deze jaarlijks.\n")
+    (title, items), = lists_of(text).items()
+    assert [i.item_text for i in items] == ["brandveiligheid", "crisisbeheersing", "externe veiligheid"]
+    assert title == "De speerpunten zijn"
+    page = document_from_text(text).pages[0].text
+    assert page[items[2].char_start:items[2].char_end] == "externe veiligheid"
+
+
+def test_enumerations_of_examples_or_of_non_themes_are_not_lists():
+    text = ("Het plan gaat over thema's zoals woninginbraak, fietsendiefstal en geweld. "
+            "De prioriteiten van de raad zijn duidelijk, helder en breed gedragen. "
+            "De aandachtsgebieden van het OM omvatten onder meer fraude, mensenhandel en witwassen.\n")
+    assert lists_of(text) == {}
