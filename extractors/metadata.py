@@ -13,11 +13,13 @@ from typing import Optional
 
 from extractors import gazetteer
 from extractors.document import Document
-from extractors.structure import Structure, collapse, strip_markup
+from extractors.structure import Structure, collapse, is_field_line, strip_markup
 from extractors.vocab import load_yaml, require
 
 #: how far into the document the header, title and form cues are looked for
 HEAD_LINES = 40
+#: how far into the text a sentence in which the document names itself is looked for
+SELF_REFERENCE_CHARS = 6_000
 #: how much text is scanned for place names (the start says where a document is about)
 REGION_SCAN_CHARS = 40_000
 #: types that name the form of a document; the others name its content (a letter about a plan is a letter)
@@ -31,13 +33,13 @@ def _vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
                     "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re",
-                    "issuer_signature_re"):
+                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re"):
             require(key in data, f"missing key {key!r}")
         types = set(data["doc_types"])
         for key in ("form_words", "title_words", "body_words"):
             for t in data[key]:
                 require(t in types, f"{key}: unknown doc_type {t!r}")
-        for p in data["issuer_patterns_re"]:
+        for p in data["issuer_patterns_re"] + data["issuer_letterhead_re"]:
             require("(?P<issuer>" in p, f"issuer pattern without an 'issuer' group: {p!r}")
 
     data = load_yaml("doc_types.yaml", validate)
@@ -57,6 +59,13 @@ def _vocab() -> dict:
     out["issuer_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_patterns_re"]]
     out["stop_rx"] = [re.compile(p, re.IGNORECASE) for p in data["signature_stop_re"]]
     out["body_signature_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_signature_re"]]
+    out["letterhead_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_letterhead_re"]]
+    out["reply_rx"] = [re.compile(p, re.IGNORECASE) for p in data["reply_prefixes_re"]]
+    out["self_rx"] = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["self_reference_re"]]
+    kinds = "|".join(re.escape(k) for k in sorted(data["letterhead_kinds"], key=len, reverse=True))
+    out["kind_line_rx"] = re.compile(rf"^(?:{kinds})$", re.IGNORECASE)
+    labels = "|".join(re.escape(f) for f in data["title_fields"])
+    out["title_label_rx"] = re.compile(rf"^(?:{labels})\s*:?$", re.IGNORECASE)
     out["form_word_rx"] = {t: re.compile(r"\b(?:" + "|".join(w) + r")\b", re.IGNORECASE)
                            for t, w in data["form_words"].items()}
     labels = "|".join(re.escape(f) for f in data["title_fields"])
@@ -80,12 +89,40 @@ def _head_lines(doc: Document, n: int = HEAD_LINES) -> list[str]:
 
 # ---------------------------------------------------------------- title
 
+def _tidy_field_title(value: str) -> str:
+    value = collapse(strip_markup(value))
+    for rx in _vocab()["reply_rx"]:
+        value = rx.sub("", value)
+    return value.strip()
+
+
+def _joined_head_lines(doc: Document, n: int = HEAD_LINES) -> list[str]:
+    """Head lines, with a letterhead split over two lines ("Gemeente" / "Haarlem") joined."""
+    v = _vocab()
+    head = _head_lines(doc, n)
+    out = []
+    for i, line in enumerate(head):
+        if v["kind_line_rx"].match(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 4:
+            out.append(f"{line} {head[i + 1]}")
+        out.append(line)
+    return out
+
+
 def extract_title(doc: Document, structure: Structure) -> Optional[str]:
     v = _vocab()
-    for line in _head_lines(doc):
+    head = _head_lines(doc)
+    for line in head:
         m = v["title_field_rx"].match(line)
         if m:
-            return collapse(strip_markup(m.group("value")))
+            value = _tidy_field_title(m.group("value"))
+            if value:
+                return value
+    # PDF table cells: the label on a line of its own and the subject on the next line
+    for i, line in enumerate(head[:-1]):
+        nxt = head[i + 1]
+        if (v["title_label_rx"].match(line) and len(nxt.split()) >= 2 and nxt[:1].isupper()
+                and not nxt.rstrip().endswith(":") and not is_field_line(nxt)):
+            return _tidy_field_title(nxt)
     first_page = doc.pages[0].number if doc.pages else 1
     head_limit = _offset_of_line(doc, HEAD_LINES // 2)
     for h in structure.headings:
@@ -93,11 +130,22 @@ def extract_title(doc: Document, structure: Structure) -> Optional[str]:
             break
         if _GENERIC_HEADINGS.match(h.text) or any(rx.match(h.text) for rx in v["form_line_rx"].values()):
             continue
-        if h.raw.rstrip().endswith(":") or re.match(r"^(?:gemeente|provincie)\s+\S+$", h.text, re.IGNORECASE):
+        if (h.raw.rstrip().endswith(":") or re.match(r"^(?:gemeente|provincie)\s+\S+$", h.text, re.IGNORECASE)
+                or any(rx.match(h.text) for rx in v["letterhead_rx"]) or _is_unit_line(h.text)):
             continue  # a field label or the letterhead, not the title
         if len(h.text.split()) >= 2:
             return h.text
     return None
+
+
+def _is_unit_line(text: str) -> bool:
+    """'Eenheid Noord-Holland', 'District Zaanstreek-Waterland', 'Politie Limburg': a letterhead line."""
+    m = re.match(r"^(?:politie\s*)?(?:eenheid|district|regionale eenheid|politie)\s+(?P<rest>\S.*)$", text, re.IGNORECASE)
+    if not m:
+        return False
+    rest = m.group("rest")
+    return bool(gazetteer.find_places(rest)) or (len(rest.split()) <= 3 and rest[:1].isupper()
+                                                 and not re.search(r"\d", rest))
 
 
 def _offset_of_line(doc: Document, n: int) -> int:
@@ -157,8 +205,19 @@ def classify(doc: Document, title: Optional[str]) -> str:
         for t, rx in v["title_rx"].items():
             if rx.search(title):
                 return t
-    # 5. words of the body
+    # 4b. the document names itself in its opening pages ("Voor u ligt het jaarverslag 2023")
     text = doc.text[:REGION_SCAN_CHARS]
+    for rx in v["self_rx"]:
+        m = rx.search(text[:SELF_REFERENCE_CHARS])
+        if m:
+            what = collapse(m.group("what"))
+            for t, rx2 in v["form_word_rx"].items():
+                if rx2.match(what):
+                    return t
+            for t, rx2 in v["title_rx"].items():
+                if rx2.search(what):
+                    return t
+    # 5. words of the body
     counts = {t: len(rx.findall(text)) for t, rx in v["body_rx"].items()}
     best = max(counts, key=counts.get) if counts else None
     if best and counts[best] >= v["body_min_count"]:
@@ -190,7 +249,39 @@ def extract_issuer(doc: Document) -> Optional[str]:
         m = rx.search(collapse(text[:REGION_SCAN_CHARS]))
         if m:
             return collapse(m.group("issuer")).strip(" ,")
+    return _letterhead_issuer(doc)
+
+
+#: how many lines at the end of a document are searched for a colophon/address block
+TAIL_LINES = 12
+
+
+def _letterhead_issuer(doc: Document) -> Optional[str]:
+    """A line at the top or the very end that only names a body."""
+    v = _vocab()
+    head = _joined_head_lines(doc, HEAD_LINES // 2)
+    tail = [strip_markup(l.strip().lstrip("#").strip()) for p in doc.pages for l in p.text.split("\n") if l.strip()]
+    tail = tail[-TAIL_LINES:]
+    for rx in v["letterhead_rx"]:
+        for line in head + tail:
+            line = collapse(line)
+            m = rx.match(line)
+            if m and line[:1].isupper() and _names_a_body(m.group("issuer")):
+                return collapse(m.group("issuer")).rstrip(" ,")
     return None
+
+
+def _names_a_body(text: str) -> bool:
+    """'Gemeente Venlo', 'Veiligheidshuis Fryslân'; not 'Provincie Nr. Onderwerp' (a table header)
+    or 'gemeente die ...': the words after the kind of body are a name, a known place for a
+    municipality or province."""
+    words = text.split()
+    if len(words) < 2 or re.search(r"\d", text):
+        return False
+    if re.match(r"(?:gemeente|provincie)$", words[0], re.IGNORECASE):
+        rest = " ".join(words[1:])
+        return bool(gazetteer.resolve_municipality(rest, fuzzy=False) or gazetteer.resolve_province(rest))
+    return words[-1][:1].isupper() and not any(w.endswith(".") for w in words)
 
 
 def _signature(doc: Document) -> Optional[str]:
@@ -207,6 +298,12 @@ def _signature(doc: Document) -> Optional[str]:
                 line = strip_markup(lines[j])
                 if any(rx.search(line) for rx in v["stop_rx"]) or len(line.split()) > 10:
                     break
+                if not picked:
+                    body = next((m for rx in v["body_signature_rx"] for m in [rx.match(line)] if m), None)
+                    if body:
+                        # "Burgemeester en wethouders van X," signs as a body; the officials
+                        # under it ("de secretaris, de burgemeester") sign for it
+                        return collapse(body.group("issuer"))
                 picked.append(line.rstrip(","))
                 j += 1
             if picked:
@@ -248,6 +345,13 @@ def extract_region(doc: Document, title: Optional[str]) -> Optional[str]:
         supra = [p for p in places if p.kind != "municipality"]
         if supra or places:
             return (supra or places)[0].surface
+    # the letterhead names the body's own municipality or province ("Gemeente" / "Haarlem")
+    for line in _joined_head_lines(doc, 8):
+        m = re.match(r"^(?:gemeente|provincie)\s+(?P<name>\S.{0,40})$", line, re.IGNORECASE)
+        if m:
+            name = m.group("name").strip(" ,.")
+            if gazetteer.resolve_municipality(name, fuzzy=False) or gazetteer.resolve_province(name):
+                return name
     places = gazetteer.find_places(doc.text[:REGION_SCAN_CHARS])
     if not places:
         return None

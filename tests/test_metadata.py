@@ -60,7 +60,8 @@ def test_letter_signed_by_the_college():
     m = meta(LETTER)
     assert m["doc_type"] == "brief"
     assert m["title"] == "Veiligheidsagenda Oldambt, Pekela en Veendam 2024-2027"
-    assert m["issuer"] == "Burgemeester en wethouders van Oldambt, de burgemeester, C. Jansen"
+    # the body signs; the officials under its name sign for it
+    assert m["issuer"] == "Burgemeester en wethouders van Oldambt"
     assert m["region"] == "Oldambt, Pekela en Veendam"
     assert m["police_unit"] == "Noord-Nederland" and m["province"] == "Groningen"
     assert m["municipalities"] == "GM0047;GM0765;GM1895"
@@ -111,3 +112,62 @@ def test_real_pdf_minutes_with_municipality_list():
     assert m["region"] == "Almelo – Tubbergen – Twenterand"
     assert m["police_unit"] == "Oost-Nederland"
     assert len(m["municipalities"].split(";")) == 3
+
+
+def test_the_opening_of_the_draft_council_decision_is_not_the_issuer():
+    text = """\
+Raadsvoorstel
+
+Onderwerp: Vaststelling Integraal Veiligheidsbeleid Hof van Twente 2024-2027
+
+Het college van burgemeester en wethouders van Hof van Twente,
+
+de secretaris,      de burgemeester,
+
+Ontwerpbesluit
+
+De raad van de gemeente Hof van Twente;
+
+gelezen het voorstel van burgemeester en wethouders;
+
+besluit: vast te stellen het Integraal Veiligheidsbeleid.
+"""
+    m = meta(text)
+    assert m["doc_type"] == "raadsvoorstel"
+    assert m["issuer"] == "Het college van burgemeester en wethouders van Hof van Twente"
+
+
+def test_letterhead_or_colophon_names_the_issuer():
+    top = meta("Veiligheidsregio Hollands Midden\n\nRisicoprofiel 2019\n\nIn de regio wonen veel mensen.\n")
+    assert top["issuer"] == "Veiligheidsregio Hollands Midden"
+    end = meta("Werkplan 2020\n\nHet werkplan beschrijft de inzet van het netwerk.\n\n"
+               "Regionaal Informatie- en Expertisecentrum Oost-Nederland\nPostbus 90\n7400 AB Deventer\n")
+    assert end["issuer"] == "Regionaal Informatie- en Expertisecentrum Oost-Nederland"
+    # a table header that starts with the word is no letterhead
+    assert meta("Verslag overleg\n\nTekst.\n\nProvincie Nr. Onderwerp Toelichting\n")["issuer"] is None
+
+
+def test_letterhead_split_over_two_lines_gives_region_and_issuer():
+    m = meta("Gemeente\nEde\n\nNotulen werkgroep\n\nAanwezig: vijf leden.\n")
+    assert m["region"] == "Ede" and m["issuer"] == "Gemeente Ede"
+    assert m["province"] == "Gelderland"
+
+
+def test_subject_label_on_its_own_line_and_reply_marks():
+    m = meta("Collegevoorstel\nDatum Kenmerk\n12.03.2021 2021/77\nOnderwerp\nAanpassing beleid evenementen\n"
+             "Bijlagen\nGeen\n")
+    assert m["title"] == "Aanpassing beleid evenementen"
+    assert meta("From: A. Jansen\nSubject: RE: FW: Sluiting horeca Utrecht\n\nBeste allen,\n")["title"] == \
+        "Sluiting horeca Utrecht"
+
+
+def test_document_that_names_itself():
+    text = ("Werkgebied Noord\n\nSamen sterk\n\nHierbij ontvangt u het uitvoeringsplan 2022 van het "
+            "veiligheidsnetwerk. Het plan volgt op de evaluatie.\n")
+    assert meta(text)["doc_type"] == "uitvoeringsprogramma"
+    assert meta("Inleiding\n\nVoor u ligt de jaarrapportage over 2018.\n")["doc_type"] == "jaarverslag"
+
+
+def test_police_unit_lines_of_a_letterhead_are_not_the_title():
+    m = meta("POLITIE\nEenheid Oost-Brabant\nDistrict De Kempen\n\nJAARPLAN 2018\n\nVoorwoord\n\nTekst.\n")
+    assert m["title"] == "JAARPLAN 2018"
