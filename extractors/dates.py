@@ -76,7 +76,7 @@ def _validate(data) -> None:
     for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
                 "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
                 "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation",
-                "quarter_words", "half_words", "week_words", "glue", "choice_links", "part_relative_years"):
+                "quarter_words", "half_words", "week_words", "glue", "choice_links", "part_relative_years", "post_qualifiers"):
         require(key in data, f"missing key {key!r}")
     months = data["months"]
     require(isinstance(months, dict) and months, "months must be a non-empty mapping")
@@ -99,8 +99,9 @@ def _validate(data) -> None:
     for key in ("relative_years", "part_relative_years"):
         for word, off in data[key].items():
             require(isinstance(off, int) and -5 <= off <= 5, f"{key} {word!r}: offset {off!r}")
-    for word, q in data["season_qualifiers"].items():
-        require(q in ("next", "this", "last"), f"season qualifier {word!r}: {q!r}")
+    for key in ("season_qualifiers", "post_qualifiers"):
+        for word, q in data[key].items():
+            require(q in ("next", "this", "last"), f"{key} {word!r}: {q!r}")
     for word, rel in data["relations"].items():
         require(rel in RELATIONS, f"relation {word!r}: {rel!r} not in {RELATIONS}")
     require(data["for_reading_relation"] in data["relations"], "for_reading_relation must be a relation")
@@ -192,17 +193,19 @@ def _grammar() -> _Grammar:
     squal = _alt(v["season_qualifiers"])
     yearnoun = _alt(v["year_nouns"])
     links = _alt(v["range_links"])
+    # "1 juli jl.", "12 juni a.s.": a yearless day or month with its own direction
+    post = rf"(?:\s+(?P<post>{_alt(v['post_qualifiers'])})(?!\w))"
     # "juni of juli 2024": a choice between months or days, never a period of years
     mlinks = _alt(v["range_links"] + v["choice_links"])
     pats = [
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
-        ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec}))?"),
+        ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec})|{post})?"),
         ("day_range", rf"(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
                       rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
         ("month_range", rf"(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{mlinks})\s*(?P<month2>{month})"
                         rf"(?:\s+(?:(?:{of})\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
-        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
+        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec})|{post})?"),
         ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
                    rf"(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
         ("quarter", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
@@ -542,8 +545,10 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
 
     prd: Optional[_Period] = None
     if year is None and name != "season":  # a yearless season was resolved above
-        year, prd = _resolve_yearless(kind, anchor, **kw)
+        post_qual = g.v["post_qualifiers"].get(_key(gd["post"])) if gd.get("post") else None
+        year, prd = _resolve_yearless(kind, anchor, post_qual, **kw)
         year_inferred = True
+        relative = relative or post_qual is not None
     elif year is not None:
         prd = _period(kind, year, **kw)
 

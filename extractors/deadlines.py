@@ -310,7 +310,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
             return False, None, "a period's boundary ('loopt tot 2026')"
         return True, rel_cue, "relation"
     future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
-    if expr.relative and future and expr.year_inferred and (start is None or start > doc_date if doc_date else True):
+    ahead = (start is None or start > doc_date or (expr.kind == "season" and expr.date > doc_date.isoformat())
+             if doc_date else True)  # "komend voorjaar" on 10 March: this spring, under way but ahead
+    if expr.relative and future and expr.year_inferred and ahead:
         # "komend voorjaar", "volgend jaar": relative words that point ahead
         return True, expr.text.split()[0].lower(), "relative future"
     if doc_date is None and not due:

@@ -357,3 +357,18 @@ def test_het_jaar_alone_is_a_noun_phrase():
 def test_school_holidays_are_seasons(text, anchor, date):
     e = one(text, anchor)
     assert (e.date, e.precision, e.year_inferred) == (date, "half", True)
+
+
+@pytest.mark.parametrize("text,anchor,date", [
+    ("Per 1 juli jl. geldt de nieuwe APV.", A23, "2022-07-01"),
+    ("In maart jl. besloot de driehoek.", dt.date(2024, 2, 10), "2023-03-31"),
+    ("De informatieavond is op 12 juni a.s.", A23, "2023-06-12"),
+    ("Het besluit volgt op 3 april aanstaande.", A23, "2024-04-03"),
+])
+def test_jl_and_as_after_a_yearless_date_pick_the_last_or_next_one(text, anchor, date):
+    e = one(text, anchor)
+    assert (e.date, e.year_inferred) == (date, True)
+
+
+def test_in_de_loop_van_het_najaar_is_a_season():
+    assert one("In de loop van het najaar ontvangt u een brief.", A23).date == "2023-10-31"

@@ -495,3 +495,9 @@ def test_a_target_word_misread_by_ocr_still_makes_the_plan_year_a_target():
             "In 2020 ligt de nadruk op jeugd.\n\nEnschede, december 2019\n")
     rows, _ = deadlines(text)
     assert [(r.date, r.date_text) for r in rows] == [("2020-12-31", "in 2020")]
+
+
+def test_a_coming_season_already_begun_is_still_ahead():
+    rows, _ = deadlines("Datum: 12 maart 2025\n\nKomend voorjaar organiseren we een wijkschouw. Per 1 maart jl. is de "
+                        "nieuwe APV van kracht.\n")
+    assert [(r.date, r.precision, r.cue) for r in rows] == [("2025-04-30", "half", "komend")]
