@@ -214,7 +214,7 @@ def _grammar() -> _Grammar:
         ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
                  rf"\s*(?:(?:{of})\s+)?(?:(?:{art})\s+(?:{yearnoun})\s+)?(?P<year>{yearspec})"),
         ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:(?:{of})\s+)?(?P<year>{year4}|{yy}))?"),
-        ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
+        ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|['’]?\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
         ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
         ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
         # "eind van het jaar": the current year, but only after a part word
@@ -512,7 +512,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                 year, year_inferred, relative = _parse_year(gd["year"], anchor)
         elif name == "year_range":
             y1 = int(gd["y1"])
-            y2s = gd["y2"]
+            y2s = gd["y2"].lstrip("'’")  # "2023-'26"
             y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
             link = _key(gd["link"])
             if not 0 < y2 - y1 <= g.v["max_year_range"]:

@@ -372,3 +372,8 @@ def test_jl_and_as_after_a_yearless_date_pick_the_last_or_next_one(text, anchor,
 
 def test_in_de_loop_van_het_najaar_is_a_season():
     assert one("In de loop van het najaar ontvangt u een brief.", A23).date == "2023-10-31"
+
+
+def test_year_range_with_an_abbreviated_second_year():
+    e = one("het IVP 2023-'26", A23)
+    assert (e.kind, e.range_start, e.date) == ("year_range", "2023-01-01", "2026-12-31")

@@ -501,3 +501,10 @@ def test_a_coming_season_already_begun_is_still_ahead():
     rows, _ = deadlines("Datum: 12 maart 2025\n\nKomend voorjaar organiseren we een wijkschouw. Per 1 maart jl. is de "
                         "nieuwe APV van kracht.\n")
     assert [(r.date, r.precision, r.cue) for r in rows] == [("2025-04-30", "half", "komend")]
+
+
+def test_entry_into_force_label_in_the_head_is_a_deadline():
+    rows, doc = deadlines("Gemeente Epe\nDatum: 3-2-2022\nDatum inwerkingtreding: 1 januari 2023\nOnderwerp: APV\n\n"
+                          "Tekst van de regeling.\n")
+    assert document_date_and_period(doc)[0] == dt.date(2022, 2, 3)
+    assert [(r.date, r.cue) for r in rows] == [("2023-01-01", "datum inwerkingtreding")]
