@@ -222,14 +222,31 @@ def _strip_keyword(h: Heading) -> str:
     return text
 
 
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def _ordinal(number: Optional[str]) -> Optional[int]:
+    """'3' -> 3, 'C' -> 3 ("Prioriteit C"), 'IV' -> 4; None for anything else."""
+    if not number:
+        return None
+    if number.isdigit():
+        return int(number)
+    if number.upper() in _ROMAN_VALUES and number.isupper() and len(number) > 1:
+        return _ROMAN_VALUES[number]
+    if len(number) == 1 and number.isalpha() and number.isupper():
+        return ord(number) - ord("A") + 1
+    return None
+
+
 def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     kws = {k.lower() for k in vocab()["priority_heading_keywords"]}
     runs: list[list[Heading]] = []
 
     def key(h: Heading):
-        if h.keyword in kws and h.number and h.number.isdigit() and not re.fullmatch(
+        n = _ordinal(h.number)
+        if h.keyword in kws and n is not None and not re.fullmatch(
                 rf"{re.escape(h.keyword)}\s*{re.escape(h.number)}", h.text, re.IGNORECASE):
-            return ("kw", h.keyword, int(h.number))
+            return ("kw", h.keyword, n)
         if h.kind == "numbered" and h.number and "." in h.number:
             first = h.text.split(" ", 1)[0].lower().strip(":")
             if first in kws:
@@ -317,7 +334,7 @@ def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     return out
 
 
-_SENTENCE = re.compile(r"[^.!?;]*(?:[.!?;](?=\s|$)|$)", re.S)
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)", re.S)
 # where the enumeration begins after the cue noun: "De speerpunten zijn X, Y en Z",
 # "... de prioriteiten van de politie X, Y en Z", "drie thema's, namelijk X, Y en Z"
 _ENUM_OPENER = re.compile(r"^.*(?:\bzijn|\bis|\bluiden|\bnamelijk|\bte\s+weten|:)\s+", re.S | re.I)
@@ -343,7 +360,7 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
         blocked += [(h.char_start, h.char_end) for h in structure.headings if h.page == page.number]
         for m in _SENTENCE.finditer(text):
             sent = m.group()
-            if "," not in sent or not _has_list_cue(sent) or _is_negative(sent) or sent.rstrip().endswith(":"):
+            if ("," not in sent and ";" not in sent) or not _has_list_cue(sent) or _is_negative(sent) or sent.rstrip().endswith(":"):
                 continue
             s0, s1 = m.start(), m.end()
             if any(a < s1 and s0 < b for a, b in blocked):
@@ -356,7 +373,9 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             if cue is None:
                 continue
             rest = sent[cue.end():]
-            first_comma = rest.find(",")
+            # items apart by commas, or by semicolons when the sentence has them
+            sep = ";" if rest.count(";") >= 2 else ","
+            first_comma = rest.find(sep)
             if first_comma < 0:
                 continue
             head = rest[:first_comma]
@@ -369,13 +388,14 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
                 continue
             body = sent[body_start:].rstrip()
             body = body[:-1] if body[-1:] in ".;!?" else body
-            parts = [p for p in body.split(",")]
+            parts = [p for p in body.split(sep)]
             if len(parts) < 2:
                 continue
             tail = _ENUM_LAST.split(parts[-1])
-            if len(tail) != 2:
+            if len(tail) == 2:
+                parts = parts[:-1] + tail
+            elif len(tail) != 1 or sep == ",":
                 continue
-            parts = parts[:-1] + tail
             if not o:
                 # no "zijn"/":" says where the items begin: the first item is the shortest
                 # ending of its segment that names the same theme ("... van het OM fraude")

@@ -370,3 +370,25 @@ def test_enumerations_of_examples_or_of_non_themes_are_not_lists():
             "De prioriteiten van de raad zijn duidelijk, helder en breed gedragen. "
             "De aandachtsgebieden van het OM omvatten onder meer fraude, mensenhandel en witwassen.\n")
     assert lists_of(text) == {}
+
+
+def test_spelled_out_top_and_singular_priority_phrases_announce_lists():
+    (items,) = lists_of("Onze top drie\n\n1. Verkeersveiligheid\n2. Jeugd\n3. Overlast\n").values()
+    assert [(i.rank, i.item_text) for i in items] == [(1, "Verkeersveiligheid"), (2, "Jeugd"), (3, "Overlast")]
+    (items,) = lists_of("De raad heeft de volgende onderwerpen als prioriteit benoemd:\n\n- Woninginbraak\n"
+                        "- Huiselijk geweld\n").values()
+    assert [i.item_text for i in items] == ["Woninginbraak", "Huiselijk geweld"] and not items[0].ranked
+    (items,) = lists_of("Wij geven in deze periode prioriteit aan:\na. de aanpak van ondermijning;\n"
+                        "b. digitale veiligheid.\n").values()
+    assert [i.item_text for i in items] == ["de aanpak van ondermijning", "digitale veiligheid."]
+    # the same words with "geen" say the opposite
+    assert lists_of("Deze onderwerpen krijgen geen prioriteit:\n\n- Evenementen\n- Verkeer\n") == {}
+
+
+def test_semicolon_enumeration_and_lettered_priority_headings():
+    (items,) = lists_of("Focuspunten voor 2020 zijn: ondermijning; jeugdcriminaliteit; cybercrime.\n").values()
+    assert [i.item_text for i in items] == ["ondermijning", "jeugdcriminaliteit", "cybercrime"]
+    text = ("Prioriteit A: Ondermijning\nTekst over de aanpak.\nPrioriteit B: Jeugd\nTekst over jongeren.\n"
+            "Prioriteit C: Veilig uitgaan\nTekst over de horeca.\n")
+    (items,) = lists_of(text).values()
+    assert [i.item_text for i in items] == ["Ondermijning", "Jeugd", "Veilig uitgaan"]
