@@ -33,7 +33,7 @@ def _vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
                     "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re",
-                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re"):
+                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re", "self_reference_owner_re"):
             require(key in data, f"missing key {key!r}")
         types = set(data["doc_types"])
         for key in ("form_words", "title_words", "body_words"):
@@ -62,6 +62,8 @@ def _vocab() -> dict:
     out["letterhead_rx"] = [re.compile(p, re.IGNORECASE) for p in data["issuer_letterhead_re"]]
     out["reply_rx"] = [re.compile(p, re.IGNORECASE) for p in data["reply_prefixes_re"]]
     out["self_rx"] = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["self_reference_re"]]
+    # case matters here: the owner's name is capitalised, the words after it are not
+    out["owner_rx"] = [re.compile(p) for p in data["self_reference_owner_re"]]
     kinds = "|".join(re.escape(k) for k in sorted(data["letterhead_kinds"], key=len, reverse=True))
     out["kind_line_rx"] = re.compile(rf"^(?:{kinds})$", re.IGNORECASE)
     labels = "|".join(re.escape(f) for f in data["title_fields"])
@@ -249,7 +251,23 @@ def extract_issuer(doc: Document) -> Optional[str]:
         m = rx.search(collapse(text[:REGION_SCAN_CHARS]))
         if m:
             return collapse(m.group("issuer")).strip(" ,")
-    return _letterhead_issuer(doc)
+    return _letterhead_issuer(doc) or _self_reference_owner(doc)
+
+
+def _self_reference_owner(doc: Document) -> Optional[str]:
+    v = _vocab()
+    text = doc.text[:SELF_REFERENCE_CHARS]
+    for rx in v["self_rx"]:
+        m = rx.search(text)
+        if not m:
+            continue
+        what = collapse(m.group("what"))
+        for orx in v["owner_rx"]:
+            o = orx.search(what)
+            if o:
+                owner = o.group("issuer")
+                return owner[:1].upper() + owner[1:]
+    return None
 
 
 #: how many lines at the end of a document are searched for a colophon/address block

@@ -171,3 +171,9 @@ def test_document_that_names_itself():
 def test_police_unit_lines_of_a_letterhead_are_not_the_title():
     m = meta("POLITIE\nEenheid Oost-Brabant\nDistrict De Kempen\n\nJAARPLAN 2018\n\nVoorwoord\n\nTekst.\n")
     assert m["title"] == "JAARPLAN 2018"
+
+
+def test_issuer_from_the_sentence_in_which_the_document_names_itself():
+    m = meta("Beleidskader\n\nVoorwoord\n\nVoor u ligt het veiligheidsplan 2021-2024 van de gemeente Alphen aan den "
+             "Rijn. Het plan is opgesteld met de partners.\n")
+    assert m["issuer"] == "Gemeente Alphen aan den Rijn" and m["doc_type"] == "beleidsplan"
