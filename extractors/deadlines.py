@@ -58,7 +58,7 @@ def _validate(data) -> None:
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
                 "what_trim_words", "reference_fillers", "abbreviations", "period_verbs", "determiners",
-                "target_cues"):
+                "target_cues", "period_labels"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -95,6 +95,7 @@ def _cues() -> dict:
         "continuation": {x.lower() for x in data["continuation_words"]},
         "weekdays": {x.lower() for x in data["docdate"]["weekdays"]},
         "period_verbs": w("period_verbs"),
+        "period_labels": {x.lower() for x in data["period_labels"]},
         "target": re.compile(rf"(?<![\w.])(?:{_alt(data['target_cues'])})(?![\w])|\d\s*%", re.I),
     }
 
@@ -123,10 +124,31 @@ def is_planning_entry(text: str, expr: DateExpression) -> bool:
     line_start, line = _line_of(text, expr.full_start)
     lead = _BULLET.match(line)
     lead_end = line_start + (lead.end() if lead else 0)
-    if expr.full_start > lead_end + 1:
-        return False
     rest = text[expr.char_end:expr.char_end + 4]
+    if expr.full_start > lead_end + 1:
+        # "Fase 2 (mei–juni 2024): uitvoering": a short step label and the date in brackets
+        label = text[lead_end:expr.full_start]
+        return bool(_STEP_LABEL.fullmatch(label)) and rest.startswith(")") and \
+            rest[1:].startswith(_cues()["separators"])
     return rest.startswith(_cues()["separators"])
+
+
+_STEP_LABEL = re.compile(r"[^\W\d_]{2,20}\s+\d{1,2}[a-z]?\s*\(\s*")
+#: "Oplevering: wk 36", "Wanneer: tweede helft 2024": a field label and a date as its whole value
+_FIELD_LINE = re.compile(r"^[\s\-\u2022*]*(?P<label>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2})\s*:\s*$")
+
+
+def field_entry(text: str, expr: DateExpression) -> Optional[str]:
+    """The label of a "Label: <date>" line whose value is the date alone, else None."""
+    line_start, line = _line_of(text, expr.full_start)
+    m = _FIELD_LINE.match(text[line_start:expr.full_start])
+    if not m:
+        return None
+    tail_end = text.find("\n", expr.char_end)
+    if text[expr.char_end:tail_end if tail_end >= 0 else len(text)].strip(" \t.;"):
+        return None
+    label = " ".join(m.group("label").lower().split())
+    return None if label in _cues()["period_labels"] else label
 
 
 #: a gap between two cells of a text-rendered table: a tab or three spaces inside a line
@@ -174,7 +196,7 @@ def row_end_entry(text: str, expr: DateExpression) -> bool:
     if not lead:
         return False
     tail = text[expr.char_end:text.find("\n", expr.char_end) if "\n" in text[expr.char_end:] else len(text)]
-    if tail.strip(" \t.;|"):
+    if tail.strip(" \t.;|)"):
         return False
     words = re.findall(r"[^\W\d_]{2,}", text[line_start + lead.end():expr.full_start])
     return len(words) >= ROW_MIN_WORDS and len(find_dates(text[line_start:expr.char_end])) == 1
@@ -300,6 +322,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         return True, "planning", "planning table cell"
     if not rel_cue and not due and row_end_entry(text, expr):
         return True, "planning", "list row ending in its date"
+    label = None if rel_cue else field_entry(text, expr)
+    if label:
+        return True, label, "a field whose value is the date"
     contains_doc_date = doc_date is not None and start is not None and start <= doc_date
     if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
         return False, None, "past tense"

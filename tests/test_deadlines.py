@@ -508,3 +508,27 @@ def test_entry_into_force_label_in_the_head_is_a_deadline():
                           "Tekst van de regeling.\n")
     assert document_date_and_period(doc)[0] == dt.date(2022, 2, 3)
     assert [(r.date, r.cue) for r in rows] == [("2023-01-01", "datum inwerkingtreding")]
+
+
+PLANNING_FORMS = """Plan van aanpak jeugdoverlast
+
+Datum: 4 maart 2024
+
+Fase 1 (april–mei 2024): analyse van de hotspots
+• Q3 2024 → gesprekken met de jongeren
+1. Opstellen van het handhavingsprotocol (juni 2024)
+Oplevering: wk 40
+Verslagjaar: 2025
+Wanneer: eind 2023
+"""
+
+
+def test_step_labels_arrows_bracketed_dates_and_field_values_are_planning():
+    rows, _ = deadlines(PLANNING_FORMS)
+    assert [(r.date, r.precision, r.cue) for r in rows] == [
+        ("2024-05-31", "month", "planning"),     # Fase 1 (april–mei 2024): ...
+        ("2024-09-30", "quarter", "planning"),   # • Q3 2024 → ...
+        ("2024-06-30", "month", "planning"),     # 1. ... (juni 2024)
+        ("2024-10-06", "half", "oplevering"),    # Oplevering: wk 40 (30 Sept-6 Oct: two quarters, one half)
+    ]
+    # not: "Verslagjaar: 2025" (a period label), "Wanneer: eind 2023" (past)
