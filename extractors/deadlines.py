@@ -58,7 +58,7 @@ def _validate(data) -> None:
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
                 "what_trim_words", "reference_fillers", "abbreviations", "period_verbs", "determiners",
-                "target_cues", "period_labels"):
+                "target_cues", "period_labels", "modal_cues"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -610,13 +610,18 @@ def _is_plan_period(expr: DateExpression, period: tuple[Optional[int], Optional[
 def _restates_one_year_period(expr: DateExpression, period: tuple[Optional[int], Optional[int]],
                               sentence: str) -> bool:
     """ "In 2016 legt het parket het accent op fraude" in the jaarplan 2016: the plan's own year, not a
-    due date. A target in the sentence ("bedraagt in 2016 minimaal 10%") stays a deadline."""
+    due date. A target ("bedraagt in 2016 minimaal 10%") or a planned step ("in 2016 start de pilot")
+    in the sentence keeps it a deadline; a bare modal ("moet", "zal") does not."""
     start, end = period if period else (None, None)
     if start is None or start != end or expr.kind != "year" or expr.part or expr.relative or not expr.date:
         return False
     if expr.relation not in (None, "NEUTRAL") or int(expr.date[:4]) != start:
         return False
-    return not _has_target(sentence)
+    if _has_target(sentence):
+        return False
+    c = _cues()
+    modal = {w.lower() for w in c["data"]["modal_cues"]}
+    return not any(m.group(0).lower() not in modal for m in c["due"].finditer(sentence))
 
 
 #: target words this long also match with one edit or swap (a scan's "doelstellig", "doelstellnig")

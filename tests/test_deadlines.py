@@ -532,3 +532,10 @@ def test_step_labels_arrows_bracketed_dates_and_field_values_are_planning():
         ("2024-10-06", "half", "oplevering"),    # Oplevering: wk 40 (30 Sept-6 Oct: two quarters, one half)
     ]
     # not: "Verslagjaar: 2025" (a period label), "Wanneer: eind 2023" (past)
+
+
+def test_a_planned_step_in_the_plan_year_stays_a_deadline():
+    text = ("Jaarplan 2021\n\nDatum: 1 december 2020\n\nIn 2021 start de pilot met buurtvaders. "
+            "In 2021 moeten we scherpe keuzes maken. In 2021 ligt de nadruk op ondermijning.\n")
+    rows, _ = deadlines(text)
+    assert [r.sentence for r in rows] == ["In 2021 start de pilot met buurtvaders."]
