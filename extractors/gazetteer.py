@@ -38,7 +38,7 @@ class Municipality:
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # municipality, police_unit, province, safety_region
+    kind: str  # municipality, police_unit, province, safety_region, region (informal_regions)
     name: str  # canonical name
     surface: str  # as written
     start: int
@@ -92,8 +92,11 @@ def _aliases() -> dict:
     def validate(data):
         require(isinstance(data, dict), "expected a mapping")
         for key in ("municipality_aliases", "province_aliases", "police_unit_aliases", "safety_region_aliases",
-                    "ambiguous_names", "fuzzy_min_ratio"):
+                    "ambiguous_names", "fuzzy_min_ratio", "informal_regions"):
             require(key in data, f"missing key {key!r}")
+        for name, row in data["informal_regions"].items():
+            require(isinstance(row, dict) and {"province", "police_unit"} <= set(row),
+                    f"informal_regions: {name!r} needs province and police_unit")
         for row in data["fuzzy_min_ratio"]:
             require(isinstance(row, dict) and {"min_len", "ratio"} <= set(row), "fuzzy_min_ratio rows need min_len and ratio")
 
@@ -133,9 +136,16 @@ def _index() -> dict:
             out[fold(alias)] = target
         return out
 
+    informal = {}
+    for name, row in al["informal_regions"].items():
+        require(row["police_unit"] in units, f"informal_regions: unknown police unit {row['police_unit']!r}")
+        for prov in str(row["province"]).split(";"):
+            require(prov in provinces, f"informal_regions: unknown province {prov!r}")
+        informal[fold(name)] = (name, row)
     return {
         "by_code": by_code,
         "by_key": by_key,
+        "informal": informal,
         "units": keyed(units, al["police_unit_aliases"]),
         "provinces": keyed(provinces, al["province_aliases"]),
         "regions": keyed(regions, al["safety_region_aliases"]),
@@ -234,6 +244,14 @@ def resolve_safety_region(name: str) -> Optional[str]:
     return _index()["regions"].get(key)
 
 
+def resolve_informal_region(name: str) -> Optional[dict]:
+    """police_unit and province of a region such as 'Achterhoek' or 'West-Brabant', or None."""
+    hit = _index()["informal"].get(fold(name.strip()))
+    if not hit:
+        return None
+    return {"police_unit": hit[1]["police_unit"], "province": hit[1]["province"], "municipalities": None}
+
+
 def municipalities_of(kind: str, name: str, current_only: bool = True) -> list[Municipality]:
     field = {"police_unit": "police_unit", "province": "province", "safety_region": "safety_region"}[kind]
     return [m for m in municipalities() if getattr(m, field) == name and (m.current or not current_only)]
@@ -269,6 +287,7 @@ def _scan_index() -> dict[str, list[tuple[str, ...]]]:
     names |= set(idx["units"].values()) | set(_aliases()["police_unit_aliases"])
     names |= set(idx["provinces"].values()) | set(_aliases()["province_aliases"])
     names |= set(idx["regions"].values()) | set(_aliases()["safety_region_aliases"])
+    names |= set(_aliases()["informal_regions"])
     out: dict[str, list[tuple[str, ...]]] = {}
     for n in names:
         words = tuple(w.lower() for w in _TOKEN.findall(_fold_same_length(n)))
@@ -320,6 +339,8 @@ def find_places(text: str) -> list[Place]:
             out.append(Place("safety_region", idx["regions"][key], surface, s_, e_))
         if key in idx["provinces"]:
             out.append(Place("province", idx["provinces"][key], surface, s_, e_))
+        if key in idx["informal"]:
+            out.append(Place("region", idx["informal"][key][0], surface, s_, e_))
         if key in idx["by_key"]:
             before = folded[max(0, s_ - 12):s_].lower()
             if key in idx["ambiguous"] and "gemeente" not in before:

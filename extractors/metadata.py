@@ -404,6 +404,9 @@ def resolve_region(region: Optional[str]) -> dict:
     vr = gazetteer.resolve_safety_region(region)
     if vr:
         return gazetteer.describe(gazetteer.municipalities_of("safety_region", vr))
+    informal = gazetteer.resolve_informal_region(region)
+    if informal:
+        return informal
     names = [n for n in re.split(r"\s*(?:,|\ben\b|&|/|\s[–—-]\s)\s*", region) if n.strip()]
     found = [gazetteer.resolve_municipality(n) for n in names]
     found = [m for m in found if m is not None]

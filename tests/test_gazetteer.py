@@ -60,3 +60,24 @@ def test_find_places_in_running_text():
     assert not any(p.surface in ("haren", "leek") for p in places)
     for p in places:
         assert text[p.start:p.end] == p.surface
+
+
+def test_informal_regions_resolve_to_province_and_police_unit():
+    assert g.resolve_informal_region("de liemers") == {"police_unit": "Oost-Nederland", "province": "Gelderland",
+                                                      "municipalities": None}
+    assert g.resolve_informal_region("Zuidoost Drenthe")["police_unit"] == "Noord-Nederland"
+    assert g.resolve_informal_region("Nergenshuizen") is None
+    text = "Het RIEC werkt in Drechtsteden en in Noord- en Midden-Limburg; de eenheid Zeeland-West-Brabant niet."
+    kinds = {(p.kind, p.name) for p in g.find_places(text)}
+    assert ("region", "Drechtsteden") in kinds and ("region", "Noord- en Midden-Limburg") in kinds
+    # part of a hyphenated name is not the region
+    assert ("region", "West-Brabant") not in kinds
+
+
+def test_metadata_region_written_as_an_informal_region():
+    from extractors.document import document_from_text
+    from extractors.metadata import extract_metadata
+    from extractors.structure import parse_structure
+    doc = document_from_text("Integraal Veiligheidsplan IJmond 2020-2023\n\nDe gemeenten werken samen.\n")
+    m = extract_metadata(doc, parse_structure(doc))
+    assert (m["region"], m["police_unit"], m["province"]) == ("IJmond", "Noord-Holland", "Noord-Holland")
