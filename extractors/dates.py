@@ -115,6 +115,7 @@ def _validate(data) -> None:
                 f"ocr_variants: {pair!r} must be [seen, meant]")
     require(isinstance(ocr.get("min_length"), int) and isinstance(ocr.get("drop_letter_min_length"), int),
             "ocr_variants: min_length and drop_letter_min_length must be integers")
+    require(isinstance(ocr.get("not_variants", []), list), "ocr_variants.not_variants must be a list")
 
 
 def vocab() -> dict:
@@ -152,7 +153,7 @@ def _ocr_variants(word: str, spec: dict) -> set[str]:
     if len(word) >= spec["drop_letter_min_length"]:
         out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
     out.discard(word)
-    return out
+    return out - {w.lower() for w in spec.get("not_variants", [])}
 
 
 def _with_variants(mapping: dict, spec: dict) -> dict:
@@ -167,8 +168,10 @@ def _with_variants(mapping: dict, spec: dict) -> dict:
 def _grammar() -> _Grammar:
     v = dict(vocab())
     spec = v["ocr_variants"]
-    for key in ("months", "seasons", "parts", "relations"):
+    for key in ("months", "seasons", "parts", "relations", "ordinals"):
         v[key] = _with_variants(v[key], spec)
+    for key in ("quarter_words", "half_words"):  # "derde kwartal", "tweede helf"
+        v[key] = sorted({w for word in v[key] for w in {word} | _ocr_variants(word.lower(), spec)})
     v["full_month_names"] = sorted({w for name in v["full_month_names"] for w in {name} | _ocr_variants(name, spec)})
     # a full name never takes the dot ("in april." ends a sentence); an abbreviation may ("3 okt.")
     abbreviations = set(v["months"]) - set(v["full_month_names"])

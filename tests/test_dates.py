@@ -377,3 +377,19 @@ def test_in_de_loop_van_het_najaar_is_a_season():
 def test_year_range_with_an_abbreviated_second_year():
     e = one("het IVP 2023-'26", A23)
     assert (e.kind, e.range_start, e.date) == ("year_range", "2023-01-01", "2026-12-31")
+
+
+@pytest.mark.parametrize("text,date", [
+    ("uiterlijk in apil 2025", "2025-04-30"),
+    ("mdio 2025 gereed", "2025-07-01"),
+    ("in het derde kwartal van 2025", "2025-09-30"),
+    ("in de twede helft van 2025", "2025-12-31"),
+    ("in het njaar van 2025", "2025-10-31"),
+])
+def test_a_dropped_letter_in_a_short_date_word(text, date):
+    assert one(text, A23).date == date
+
+
+def test_dropped_letter_variants_that_are_words_are_not_dates():
+    assert find_dates("niet in 2023 maar 2024 is de start", A23)[-1].kind == "year"
+    assert [e.text for e in find_dates("Het is niet groot, maar wel belangrijk; teen en hiel.", A23)] == []
