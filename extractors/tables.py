@@ -59,6 +59,7 @@ class _Table:
     rows: list[_Row] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # header lines seen in or before the table
     tab_header: list[str] = field(default_factory=list)  # column labels of a tab-separated header row
+    pos_header: list[tuple[int, str]] = field(default_factory=list)  # (offset, label) of space-aligned columns
     pages: list[int] = field(default_factory=list)
     stray_marks: int = 0
 
@@ -76,10 +77,65 @@ class _Table:
 _NUM_PREFIX = re.compile(r"^\(?\d{1,3}[.)]\s+")
 
 
+_PIPE_SEPARATOR = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$")
+_FIELD = re.compile(r"\S+(?: \S+)*")  # words apart by single spaces: one cell of a space-aligned row
+
+
+def _pipe_cells(line: str) -> Optional[list[str]]:
+    """'| Assen | x |  |' -> ['Assen', 'x', '']: a markdown table row (None for other lines)."""
+    t = line.strip()
+    if not (t.startswith("|") and t.endswith("|") and t.count("|") >= 3) or _PIPE_SEPARATOR.match(t):
+        return None
+    return [p.strip() for p in t[1:-1].split("|")]
+
+
+def _aligned_header(raw: str) -> list[tuple[int, str]]:
+    """Column labels of a header row laid out with runs of spaces, with their offsets
+    ("Gemeente      Ondermijning   Jeugd"); the first field labels the rows and is left out."""
+    fields = [(m.start(), m.group()) for m in _FIELD.finditer(raw)]
+    if len(fields) < 3 or not re.search(r"\S {2,}\S", raw):
+        return []
+    return fields[1:]
+
+
+def _split_aligned(raw: str, header: list[tuple[int, str]], tv: dict) -> Optional[tuple[str, list[str]]]:
+    """A row of a space-aligned table: each mark goes to the last column whose label starts
+    before it (or at most two characters after it), so empty cells keep their place."""
+    first = header[0][0]
+    tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", raw)]
+    k = 0
+    while k < len(tokens) and not (tokens[k][0] >= first - 2 and (tokens[k][1] in tv["marks"] or
+                                                                  tokens[k][1] in tv["empty"] or tokens[k][1].isdigit())):
+        k += 1
+    label = " ".join(t for _, t in tokens[:k])
+    cells = [""] * len(header)
+    for pos, tok in tokens[k:]:
+        if not (tok in tv["marks"] or tok in tv["empty"] or tok.isdigit()):
+            return None
+        col = max((i for i, (start, _) in enumerate(header) if start <= pos + 2), default=0)
+        if cells[col]:
+            return None  # two marks under one label: the layout is not what it seems
+        cells[col] = tok
+    while cells and not cells[-1]:
+        cells.pop()
+    if not cells or not label:
+        return None
+    return _NUM_PREFIX.sub("", label).strip(), cells
+
+
 def _split_row(line: str, tv: dict) -> Optional[tuple[str, list[str]]]:
     """'12. De Marne 1 1 1' -> ('De Marne', ['1', '1', '1']); None when no marks end the line.
 
-    Tab-separated rows (Word tables, spreadsheets) keep their empty cells as ''."""
+    Tab-separated rows (Word tables, spreadsheets) and markdown table rows keep their
+    empty cells as ''."""
+    pipe = _pipe_cells(line)
+    if pipe is not None:
+        cells = pipe[1:]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells and all(not c or c in tv["marks"] or c in tv["empty"] or c.isdigit() for c in cells):
+            return _NUM_PREFIX.sub("", pipe[0]).strip(), cells
+        return None
     if "\t" in line:
         parts = [p.strip() for p in line.split("\t")]
         cells = parts[1:]
@@ -111,6 +167,7 @@ def _text_tables(doc: Document) -> list[_Table]:
     current = _Table()
     pending: list[str] = []  # label lines without marks, e.g. "29. Kollumerland en"
     gap = 0
+    header_age = 0  # lines since a space-aligned header row
 
     def flush():
         nonlocal current
@@ -121,9 +178,12 @@ def _text_tables(doc: Document) -> list[_Table]:
     for page in doc.pages:
         for raw in page.text.split("\n"):
             line = raw.strip()
-            if not line:
+            if not line or _PIPE_SEPARATOR.match(line):
                 continue
-            split = _split_row(line, tv)
+            if current.pos_header and "\t" not in raw and _pipe_cells(raw) is None and re.search(r"\S {2,}\S", raw):
+                split = _split_aligned(raw.rstrip(), current.pos_header, tv) or _split_row(line, tv)
+            else:
+                split = _split_row(line, tv)
             if split is not None:
                 label, cells = split
                 if not label:
@@ -161,6 +221,16 @@ def _text_tables(doc: Document) -> list[_Table]:
             # a line without marks: part of a wrapped label, a header, or the end of the table
             if "\t" in raw and not current.municipal:
                 current.tab_header = [collapse(p) for p in raw.split("\t")[1:]]
+            elif _pipe_cells(raw) is not None and not current.municipal:
+                current.tab_header = [collapse(p) for p in _pipe_cells(raw)[1:]]
+            elif not current.municipal and _aligned_header(raw):
+                current.pos_header = _aligned_header(raw)
+                current.tab_header = [label for _, label in current.pos_header]
+                header_age = 0
+            elif not current.rows and current.pos_header:
+                header_age += 1
+                if header_age > 3:  # a header is right above its table
+                    current.pos_header, current.tab_header = [], []
             words = line.split()
             if len(words) <= 6 and not line.endswith((".", ":")):
                 pending = (pending + [line])[-2:]

@@ -151,3 +151,54 @@ def test_tab_separated_rows_keep_empty_cells_and_header_labels():
     cells = {(r.municipality, r.column_label) for r in rows}
     assert cells == {(n, c) for n, m in zip(NAMES, MARKS) for c, v in zip(COLS, m) if v}
     assert any("every column sum equals the TOTAAL row" in w for w in warnings)
+
+
+def _matrix(text):
+    from extractors.document import document_from_text
+    from extractors.tables import extract_municipality_priorities
+    return extract_municipality_priorities(document_from_text(text))
+
+
+def test_space_aligned_text_table_keeps_its_columns():
+    text = """\
+Keuzes van de gemeenten
+
+Gemeente          Ondermijning   Jeugd   Woninginbraak
+Assen             x              x
+Emmen             x                      x
+Hoogeveen                        x       x
+Meppel            x              x
+Coevorden         x
+Tynaarlo                                 x
+Totaal            4              3       3
+"""
+    records, warnings = _matrix(text)
+    cells = {(r.municipality, r.column_label) for r in records}
+    assert ("Emmen", "Woninginbraak") in cells and ("Hoogeveen", "Jeugd") in cells
+    assert ("Emmen", "Jeugd") not in cells and len(records) == 10
+    assert any("every column sum equals" in w for w in warnings)
+
+
+def test_markdown_pipe_table_keeps_its_columns_and_headers():
+    text = """\
+| Gemeente | Cybercrime | Jeugd | Verkeer |
+|---|:---:|:---:|---|
+| Almere | x |  | x |
+| Lelystad |  | x |  |
+| Dronten | x | x |  |
+| Urk |  |  | x |
+| Zeewolde | x |  |  |
+| Noordoostpolder |  | x | x |
+| Totaal | 3 | 3 | 3 |
+"""
+    records, warnings = _matrix(text)
+    assert {(r.municipality, r.column_label) for r in records} >= {("Almere", "Verkeer"), ("Lelystad", "Jeugd")}
+    assert len(records) == 9 and not any(r.column_label.startswith("kolom") for r in records)
+    assert any("every column sum equals" in w for w in warnings)
+
+
+def test_a_count_table_per_municipality_is_no_priority_matrix():
+    text = ("Aantal casussen per gemeente\n\nGemeente     2022   2023\nBeesel       12     15\nGennep       17     21\n"
+            "Venlo        188    203\nVenray       63     72\nHorst aan de Maas   41   44\nPeel en Maas   38   47\n"
+            "Totaal       359    402\n")
+    assert _matrix(text)[0] == []
