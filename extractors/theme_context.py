@@ -155,6 +155,9 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
             prev_kind, prev_text = kind, text
     # continuation lines of items: following prose lines up to a blank line; a lower-case
     # line after one blank line still continues (a PDF line break inside an item)
+    widths: dict[int, int] = {}
+    for ln in out:
+        widths[ln.page] = max(widths.get(ln.page, 0), len(ln.text))
     for i, line in enumerate(out):
         if line.kind != "item":
             continue
@@ -168,6 +171,14 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                 j += 1
                 continue
             prev_end = page_text_char(doc, line.page, end - 1)
+            last = out[j - 1 - blanks].text if j - 1 - blanks >= 0 else ""
+            if nxt.text[:1].isupper() and not _unfinished(last, prose_end) and (
+                    blanks == 0 or len(last) < 0.6 * widths.get(line.page, 0)) \
+                    and not _sibling_follows(out, j, line):
+                # a capitalised line after a finished item line is new prose (a text layer has
+                # no blank line before it), unless the list goes on after it; "(High Impact" /
+                # "Crime)" or "met de" / "GGD" go on
+                break
             if nxt.kind == "text" and (blanks == 0 or nxt.text[:1].islower()) \
                     and (nxt.text[:1].islower() or prev_end not in ".!?;:") \
                     and not (nxt.text.endswith(":") and nxt.text[:1].isupper()):
@@ -179,6 +190,17 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
             break
         line.cont_end = end
     return out
+
+
+def _sibling_follows(out: list[Line], j: int, item: Line) -> bool:
+    """Whether another item of the same marker style follows the prose lines from j on."""
+    style = _marker_style(item.text)
+    for nxt in out[j:j + 8]:
+        if nxt.page != item.page or nxt.kind in ("blank", "heading"):
+            return False
+        if nxt.kind == "item":
+            return _marker_style(nxt.text) == style
+    return False
 
 
 def _unfinished(text: str, prose_end: set) -> bool:
@@ -313,17 +335,18 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
 
     # 1. lists: items under a lead-in that announces the issuer's priorities
     item_verdict: dict[int, tuple[Optional[str], str, bool]] = {}  # item line -> (verdict, style, ranked)
+    not_adopted_items: list[tuple[int, int, int]] = []  # (page, start, end) of reported/rejected items
     i = 0
     while i < len(lines):
-        if lines[i].kind != "item":
-            i += 1
+        if lines[i].kind != "item" or lines[i].chapter:
+            i += 1  # a numbered chapter title ("3. Overige inzet") is no item of a list
             continue
         first = i
         block = [i]
         j = i + 1
         style = _marker_style(lines[i].text)
         while j < len(lines):
-            if lines[j].kind == "item" and _marker_style(lines[j].text) != style:
+            if lines[j].kind == "item" and (_marker_style(lines[j].text) != style or lines[j].chapter):
                 break  # another marker style starts another list (with its own lead-in)
             if lines[j].kind == "item" and lines[j].number is not None \
                     and lines[block[-1]].number is not None and lines[j].number <= lines[block[-1]].number:
@@ -354,6 +377,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             idxs = in_span(ln.page, ln.start, ln.item_end)
             if verdict in ("reported", "rejected", "other"):
                 ctx.vetoed.update(idxs)
+                not_adopted_items.append((ln.page, ln.start, max(ln.item_end, ln.start + 1)))
                 continue
             own = _judge(vocab, ln.text)
             if own == "adopted" and verdict != "adopted" and len(
@@ -406,6 +430,10 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                 ctx.verdicts.pop(x, None)
             continue
         if not idxs and item.theme_id:
+            continue
+        if any(p == item.page and a <= item.char_start < b for p, a, b in not_adopted_items):
+            # an item of a list whose lead-in reports another body's priorities here; the
+            # helper's span may run on into the next paragraph, which it does not make adopted
             continue
         for x in idxs:
             adopt(x, item.item_text, item.page, item.rank if item.ranked and mentions[x].theme_id == item.theme_id else None, "priority")
@@ -491,6 +519,9 @@ def _enclosing_reported(vocab: ThemeVocab, lines: list[Line], k: int, max_lines:
     whatever its table header says)."""
     level = 99
     for ln in reversed(lines[max(0, k - max_lines):k]):
+        if (ln.kind == "item" and ln.number is not None and len(ln.text.split()) <= 8
+                and ln.text[-1:] not in ".;:" and _judge(vocab, ln.text) == "reported"):
+            return True  # "3. Prioriteiten van onze partners" as a numbered line of a text layer
         ln_level = ln.chapter if ln.chapter else ln.level
         if (ln.kind != "heading" and not ln.chapter) or ln_level >= level and level != 99:
             continue
@@ -600,8 +631,9 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
             # paragraph) ends at the first paragraph break after the first listed theme
             first_start = min(mentions[i].char_start for i in after)
             brk = _PARA_BREAK_RE.search(page.text, first_start, e)
-            if brk is not None:
-                after = [i for i in after if mentions[i].char_start < brk.start()]
+            cut = brk.start() if brk is not None else _list_end(vocab, page.text, s, e)
+            if cut is not None:
+                after = [i for i in after if mentions[i].char_start < cut]
             first = min(after, key=lambda i: mentions[i].char_start)
             between = page.text[cue_end:mentions[first].char_start]
             if any(p.search(between) for p in example_res):
@@ -616,6 +648,23 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
                 continue
             for i in after:
                 adopt(i, " ".join(text.split()), page.number, None, "sentence")
+
+
+def _list_end(vocab: ThemeVocab, text: str, s: int, e: int) -> Optional[int]:
+    """Where a "sentence" that runs from a lead-in through its list goes on with the next
+    paragraph (a text layer without blank lines): the first capitalised line after an item."""
+    prev_item = False
+    pos = text.find("\n", s, e)
+    while pos >= 0:
+        ls = pos + 1
+        le = text.find("\n", ls, e)
+        line = text[ls: le if le >= 0 else e]
+        is_item = any(p.search(line) for p in vocab.cue_res["item"])
+        if prev_item and not is_item and line.strip()[:1].isupper():
+            return ls
+        prev_item = is_item or (prev_item and not line.strip()[:1].isupper())
+        pos = le
+    return None
 
 
 def _sentence_subthemes(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page,

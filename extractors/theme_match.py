@@ -179,7 +179,16 @@ def _word_targets() -> dict:
 
 
 def _barrier(text: str, a: int, b: int) -> bool:
-    return _BARRIER_RE.search(text, a, b) is not None if b > a else False
+    if b <= a:
+        return False
+    if _BARRIER_RE.search(text, a, b) is not None:
+        return True
+    nl = text.find("\n", a, b)
+    if nl < 0:
+        return False
+    # a PDF text layer has no blank line after a heading: its line end still ends the phrase
+    line = text[text.rfind("\n", 0, nl) + 1:nl]
+    return any(p.search(line) for p in load_vocab().cue_res["heading"])
 
 
 def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Optional[int]:

@@ -596,3 +596,59 @@ def test_sentence_in_a_section_about_partners_priorities_adopts_nothing():
     rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), parse_structure(doc), [])}
     assert rows["woonoverlast"].prioritized
     assert not rows["mensenhandel"].prioritized and not rows["drugscriminaliteit"].prioritized
+
+
+# ----------------------------------------------------------------------------- text layers without blank lines
+
+def test_a_heading_line_end_ends_a_phrase():
+    text = "4.2 Speerpunt: zware en georganiseerde criminaliteit\nOndermijnende criminaliteit raakt iedereen.\n"
+    spans = {(t, text[s:e]) for t, s, e, _k in themes_in_text(text)}
+    assert ("georganiseerde_criminaliteit", "zware en georganiseerde criminaliteit") in spans
+    assert ("ondermijning", "Ondermijnende criminaliteit") in spans
+
+
+def test_wrapped_prose_line_still_joins_a_phrase():
+    assert "huiselijk_geweld" in ids("Wij werken samen aan de aanpak van huiselijk\ngeweld in alle kernen.")
+
+
+PDF_LIKE = ("3.1 Prioriteit: Veilig wonen\n"
+            "Binnen deze prioriteit richten wij ons op de volgende onderwerpen:\n"
+            "• Woonoverlast\n"
+            "• Jeugdoverlast\n"
+            "Straatroof en overvallen horen bij de High Impact Crimes; de politie pakt die regionaal aan.\n"
+            "3.2 Prioriteit: Veilig ondernemen\n"
+            "• De persoonsgerichte aanpak (PGA) van veelplegers in de winkelcentra van de gemeente\n"
+            "Voor fietsendiefstal zet de gemeente geen extra middelen in dit jaar.\n")
+
+
+def test_list_without_blank_lines_ends_at_the_next_capitalised_paragraph():
+    rows, _ = summary(PDF_LIKE)
+    assert rows["woonoverlast"].prioritized and rows["jeugdoverlast"].prioritized
+    assert not rows["high_impact_crime"].prioritized
+
+
+def test_capitalised_line_after_a_finished_item_is_not_its_continuation():
+    rows, _ = summary(PDF_LIKE)
+    assert rows["persoonsgerichte_aanpak"].prioritized  # alone in its item again
+    assert not rows["fietsendiefstal"].prioritized
+
+
+def test_numbered_title_that_reports_partners_priorities_governs_the_text_below():
+    text = ("3. Prioriteiten van onze partners\n"
+            "Het RIEC heeft in zijn jaarplan de volgende prioriteiten benoemd:\n"
+            "• Mensenhandel\n• Misbruik van vastgoed\n"
+            "Wij leveren op twee van deze prioriteiten een bijdrage: bij mensenhandel en bij vastgoed.\n")
+    rows, _ = summary(text)
+    assert not rows["mensenhandel"].prioritized
+
+
+def test_helper_item_of_a_reported_list_does_not_adopt_the_paragraph_after_it():
+    text = ("De landelijke prioriteiten zijn:\n\n- Mensenhandel\n\n"
+            "Wij dragen bij aan de aanpak van mensenhandel in de haven.\n")
+    doc = parsed(text)
+    start = text.index("Mensenhandel")
+    item = PriorityItem(doc_id="t", list_title="Landelijke prioriteiten", ranked=False, rank=None,
+                        item_text="Mensenhandel Wij dragen bij aan de aanpak van mensenhandel in de haven.",
+                        theme_id="mensenhandel", page=1, char_start=start, char_end=len(text) - 1, adopted=True)
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), Structure(), [item])}
+    assert not rows["mensenhandel"].prioritized
