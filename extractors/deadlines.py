@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
-from extractors.docdates import HEAD_CHARS, is_date_line, is_meeting_line
+from extractors.docdates import HEAD_CHARS, is_adoption_line, is_date_line, is_meeting_line
 from extractors.document import Document, Page
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
@@ -267,6 +267,10 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     # "Datum raadsvergadering: 17 december 2015" beside "Datum collegebesluit": the decision is planned
     meeting = (is_meeting_line(line) and expr.precision == "day" and not expr.relation_text
                and (doc_date is None or expr.date != doc_date.isoformat()))
+    # a draft decision's "Aldus vastgesteld in de vergadering van <later day>": the adoption is planned
+    adoption = (not meeting and is_adoption_line(line) and doc_date is not None and expr.precision == "day"
+                and expr.date > doc_date.isoformat())
+    meeting = meeting or adoption
     if is_date_line(line) and not meeting:
         return False, None, "document date line"
     if expr.relation_text is None and _alone_on_line(line, expr):
@@ -315,6 +319,8 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
             return True, "planning", "planning entry (past)"
         return False, None, "past"
     if meeting:
+        if adoption:
+            return True, "vastgesteld", "a planned adoption"
         label = re.match(r"[\s*_#>|-]*([^:\d]+)", line)
         return True, " ".join(label.group(1).split()).lower() if label else None, "a meeting dated in the head"
     if cell:

@@ -105,6 +105,11 @@ def is_meeting_line(line: str) -> bool:
     return bool(_patterns()["meeting"].match(line))
 
 
+def is_adoption_line(line: str) -> bool:
+    """ "Vastgesteld door de gemeenteraad op 31 januari 2023", "Aldus vastgesteld in de vergadering van ..." """
+    return _is_adoption_line(line)
+
+
 def _is_adoption_line(line: str) -> bool:
     return len(line.strip()) <= ADOPTION_MAX_CHARS and bool(_patterns()["adoption"].match(line))
 

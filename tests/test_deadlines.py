@@ -539,3 +539,14 @@ def test_a_planned_step_in_the_plan_year_stays_a_deadline():
             "In 2021 moeten we scherpe keuzes maken. In 2021 ligt de nadruk op ondermijning.\n")
     rows, _ = deadlines(text)
     assert [r.sentence for r in rows] == ["In 2021 start de pilot met buurtvaders."]
+
+
+def test_adoption_lines_date_a_decision_or_plan_its_adoption():
+    besluit = ("Raadsbesluit\n\nDe raad van de gemeente Dinkelland;\n\nbesluit: het veiligheidsplan 2023-2026 vast te "
+               "stellen.\n\nAldus vastgesteld in de openbare vergadering van 12 december 2022.\n")
+    rows, doc = deadlines(besluit)
+    assert document_date_and_period(doc)[0] == dt.date(2022, 12, 12) and rows == []
+    voorstel = ("Raadsvoorstel\n\nDatum: 22 november 2022\n\nOntwerpbesluit\n\nAldus vastgesteld in de openbare "
+                "vergadering van 15 december 2022.\n")
+    rows, doc = deadlines(voorstel)
+    assert [(r.date, r.cue) for r in rows] == [("2022-12-15", "vastgesteld")]
