@@ -182,14 +182,16 @@ def classify(doc: Document, title: Optional[str]) -> str:
                 return t
     # ... or inside a short line at the very top ("Gemeente Haarlem Memo", OCR'd letterheads)
     for line in head[:6]:
-        if len(line.split()) <= 4:
+        if len(line.split()) <= 4 and not is_field_line(line):  # "Onderwerp Beleidsplan 2024" is the subject
             for t, rx in v["form_word_rx"].items():
                 if rx.search(line):
                     return t
     # 2. a letter: salutation and closing formula
     lines = [l.strip() for p in doc.pages for l in p.text.split("\n") if l.strip()]
-    if any(rx.match(l) for l in lines for rx in v["salutation_rx"]) and \
-            any(rx.match(l) for l in lines for rx in v["closing_rx"]):
+    if any(rx.match(l) for l in lines for rx in v["salutation_rx"]) and (
+            any(rx.match(l) for l in lines for rx in v["closing_rx"])
+            # or signed by a body without a closing formula ("De Minister van ...,")
+            or any(rx.match(l) for l in lines[-15:] for rx in v["body_signature_rx"])):
         return "brief"
     # 3. a memo header
     fields = sum(1 for l in head[:15] for rx in v["memo_rx"] if rx.match(l))

@@ -177,3 +177,26 @@ def test_issuer_from_the_sentence_in_which_the_document_names_itself():
     m = meta("Beleidskader\n\nVoorwoord\n\nVoor u ligt het veiligheidsplan 2021-2024 van de gemeente Alphen aan den "
              "Rijn. Het plan is opgesteld met de partners.\n")
     assert m["issuer"] == "Gemeente Alphen aan den Rijn" and m["doc_type"] == "beleidsplan"
+
+
+def test_subject_field_is_no_form_word_and_a_signing_body_makes_a_letter():
+    police = meta("Politie Eenheid Rotterdam\nPostbus 1234\n3000 AA Rotterdam\n\nDatum 4 april 2019\n"
+                  "Onderwerp Regionaal Beleidsplan 2019-2022\n\nGeachte raadsleden,\n\nHierbij het plan.\n\n"
+                  "Met vriendelijke groet,\n\nA. Jansen\nRegioburgemeester\n")
+    assert police["doc_type"] == "brief" and police["title"] == "Regionaal Beleidsplan 2019-2022"
+    minister = meta("Aan de Voorzitter van de Tweede Kamer\n\nDatum 12 mei 2022\nBetreft Voortgang aanpak "
+                    "georganiseerde criminaliteit\n\nGeachte voorzitter,\n\nTekst.\n\n"
+                    "De Minister van Justitie en Veiligheid,\n\nP. de Boer\n")
+    assert minister["doc_type"] == "brief" and minister["issuer"] == "De Minister van Justitie en Veiligheid"
+
+
+@pytest.mark.parametrize("title, doc_type", [
+    ("Uitvoeringsagenda Veiligheid 2022", "uitvoeringsprogramma"),
+    ("Werkplan 2021 Veiligheidshuis Fryslân", "uitvoeringsprogramma"),
+    ("Integrale Veiligheidsvisie Súdwest-Fryslân 2019-2022", "beleidsplan"),
+    ("Collegebrief", "brief"),
+    ("Raadsmemo", "memo"),
+    ("Jaaroverzicht 2020", "jaarverslag"),
+])
+def test_more_names_of_document_forms(title, doc_type):
+    assert meta(f"{title}\n\nInleiding\n\nTekst over de gemeente.\n")["doc_type"] == doc_type
