@@ -550,3 +550,9 @@ def test_adoption_lines_date_a_decision_or_plan_its_adoption():
                 "vergadering van 15 december 2022.\n")
     rows, doc = deadlines(voorstel)
     assert [(r.date, r.cue) for r in rows] == [("2022-12-15", "vastgesteld")]
+
+
+def test_a_budget_available_up_to_a_year_is_a_period():
+    rows, _ = deadlines("Datum: 4 april 2024\n\nVoor de aanpak is tot en met 2027 jaarlijks € 150.000 beschikbaar. "
+                        "Het plan moet tot 1 juli 2024 ter inzage liggen en is uiterlijk 1 oktober 2024 gereed.\n")
+    assert [r.date for r in rows] == ["2024-07-01", "2024-10-01"]
