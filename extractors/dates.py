@@ -76,7 +76,7 @@ def _validate(data) -> None:
     for key in ("months", "full_month_names", "seasons", "parts", "ordinals", "relative_years",
                 "season_qualifiers", "relations", "year_nouns", "fillers", "range_links",
                 "consecutive_only_links", "max_year_range", "always_before", "for_reading_relation",
-                "quarter_words", "half_words", "week_words", "glue", "choice_links", "part_relative_years", "post_qualifiers"):
+                "quarter_words", "half_words", "week_words", "glue", "choice_links", "part_relative_years", "post_qualifiers", "month_words"):
         require(key in data, f"missing key {key!r}")
     months = data["months"]
     require(isinstance(months, dict) and months, "months must be a non-empty mapping")
@@ -192,6 +192,7 @@ def _grammar() -> _Grammar:
     quarter_w = _alt(v["quarter_words"])
     half_w = _alt(v["half_words"])
     week_w = _alt(v["week_words"])
+    month_w = _alt(v["month_words"])
     season = _alt(v["seasons"])
     squal = _alt(v["season_qualifiers"])
     yearnoun = _alt(v["year_nouns"])
@@ -222,6 +223,8 @@ def _grammar() -> _Grammar:
         ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
         # "eind van het jaar": the current year, but only after a part word
         ("relyear", rf"{partlead}(?<![\w])(?P<year>{part_relyear})"),
+        # "komend kwartaal", "eind volgende maand", "deze week": a unit counted from the anchor
+        ("relunit", rf"{partlead}?(?<![\w])(?:(?:{art})\s+)?(?P<uq>{squal})\s+(?P<unit>{quarter_w}|{month_w}|{week_w})\b"),
     ]
     compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
     fillers = _alt(v["fillers"])
@@ -489,6 +492,21 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                 year, prd = _resolve_yearless("season", anchor, qual, spec=spec)
                 year_inferred = True
                 relative = qual is not None
+        elif name == "relunit":
+            if anchor is None:
+                return None  # "komend kwartaal" without a document date names no period
+            step = {"next": 1, "this": 0, "last": -1}[g.v["season_qualifiers"][_key(gd["uq"])]]
+            unit = _key(gd["unit"])
+            relative = year_inferred = True
+            if unit in {w.lower() for w in g.v["quarter_words"]}:
+                n = (anchor.month - 1) // 3 + step
+                year, kind, kw = anchor.year + n // 4, "quarter", {"q": n % 4 + 1}
+            elif unit in {w.lower() for w in g.v["month_words"]}:
+                n = anchor.month - 1 + step
+                year, kind, kw = anchor.year + n // 12, "month", {"m": n % 12 + 1}
+            else:
+                iso = (anchor + dt.timedelta(weeks=step)).isocalendar()
+                year, kind, kw = iso[0], "week", {"w": iso[1]}
         elif name in ("quarter", "quarter_iso"):
             q = gd.get("q") or gd.get("qn")
             if q is None:
@@ -547,7 +565,9 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         return None
 
     prd: Optional[_Period] = None
-    if year is None and name != "season":  # a yearless season was resolved above
+    if name == "relunit":
+        prd = _period(kind, year, **kw)
+    elif year is None and name != "season":  # a yearless season was resolved above
         post_qual = g.v["post_qualifiers"].get(_key(gd["post"])) if gd.get("post") else None
         year, prd = _resolve_yearless(kind, anchor, post_qual, **kw)
         year_inferred = True

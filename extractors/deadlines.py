@@ -345,7 +345,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
              if doc_date else True)  # "komend voorjaar" on 10 March: this spring, under way but ahead
     if expr.relative and future and expr.year_inferred and ahead:
         # "komend voorjaar", "volgend jaar": relative words that point ahead
-        return True, expr.text.split()[0].lower(), "relative future"
+        articles = {w.lower() for w in dates_mod.vocab()["glue"]["articles"]}
+        words = [w for w in expr.text.lower().split() if w not in articles]
+        return True, (words or expr.text.split())[0].lower(), "relative future"
     if doc_date is None and not due:
         return False, None, "no date to tell the future from"
     if expr.relation_text and future and expr.kind == "season" and expr.year_inferred and not due:

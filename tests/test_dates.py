@@ -393,3 +393,19 @@ def test_a_dropped_letter_in_a_short_date_word(text, date):
 def test_dropped_letter_variants_that_are_words_are_not_dates():
     assert find_dates("niet in 2023 maar 2024 is de start", A23)[-1].kind == "year"
     assert [e.text for e in find_dates("Het is niet groot, maar wel belangrijk; teen en hiel.", A23)] == []
+
+
+@pytest.mark.parametrize("text,date,precision,timex", [
+    ("In het komende kwartaal volgt een evaluatie.", "2025-03-31", "quarter", "2025-Q1"),
+    ("Eind deze maand ontvangt u het rapport.", "2024-11-30", "month", "2024-11"),
+    ("Volgende maand start de pilot.", "2024-12-31", "month", "2024-12"),
+    ("Vorig kwartaal daalde het aantal meldingen.", "2024-09-30", "quarter", "2024-Q3"),
+    ("Volgende week ontvangt u de agenda.", "2024-12-01", "quarter", "2024-W48"),  # 25 Nov-1 Dec
+])
+def test_units_counted_from_the_documents_date(text, date, precision, timex):
+    e = one(text, A24)
+    assert (e.date, e.precision, e.timex, e.year_inferred) == (date, precision, timex, True)
+
+
+def test_a_unit_counted_from_no_date_is_no_expression():
+    assert find_dates("In het komende kwartaal volgt een evaluatie.", None) == []

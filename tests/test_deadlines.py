@@ -556,3 +556,9 @@ def test_a_budget_available_up_to_a_year_is_a_period():
     rows, _ = deadlines("Datum: 4 april 2024\n\nVoor de aanpak is tot en met 2027 jaarlijks € 150.000 beschikbaar. "
                         "Het plan moet tot 1 juli 2024 ter inzage liggen en is uiterlijk 1 oktober 2024 gereed.\n")
     assert [r.date for r in rows] == ["2024-07-01", "2024-10-01"]
+
+
+def test_a_coming_quarter_is_due_and_the_last_one_is_history():
+    rows, _ = deadlines("Datum: 20 november 2024\n\nIn het komende kwartaal volgt een evaluatie. Vorig kwartaal daalde "
+                        "het aantal meldingen.\n")
+    assert [(r.date, r.precision, r.cue) for r in rows] == [("2025-03-31", "quarter", "komende")]
