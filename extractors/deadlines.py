@@ -4,19 +4,24 @@ Per page, every expression from `extractors.dates.find_dates` (anchored on the
 document's date) is judged by general rules (`judge`) whose words live in
 vocab/deadline_cues.yaml:
 
-rejected  - the document's own date: its date line (letter head, version footer, a form
-            value alone on a line) and the same day in the head of page 1;
-          - multi-year ranges: periods ("2024-2027"), not due dates;
+rejected  - the document's own date: its date line (letter head, version footer, adoption
+            line, a form value alone on a line) and the same day in the head of page 1;
+          - multi-year ranges: periods ("2024-2027"), not due dates; in a one-year plan its own
+            year restated without a target or a planned step ("In 2016 ligt het accent op");
           - "voor 2024" read as "for 2024" (a noun before it or no completion word after);
-          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.", "sinds");
-          - recurring periods ("jaarlijks in maart", a month or day range without a year);
+          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.", "sinds",
+            "de evaluatie van 2023", "het voorstel van B&W van 24 november");
+          - recurring periods ("jaarlijks in maart", a month or day range without a year in
+            prose) and period boundaries ("loopt tot 2026", "tot en met 2026 beschikbaar");
           - the past: a period (or the named part of it: "begin 2024") that ended before the
             document's date, or one containing it in a past-tense clause without a strong
             due word; planning-list entries ("December '23: ...") are kept even when past;
 kept      - with a relation/part word (uiterlijk, voor, per, vanaf, na, tot, begin/medio/eind),
-            a planning-list entry, a relative future ("komend voorjaar"), a neutral
-            preposition (in, op) with a date ahead of the document's date, a due word in the
-            sentence, or a specific future day.
+            a planning-list entry, a cell of a planning table or a list row ending in its date
+            (future only), a "Label: <date>" field, a meeting or entry-into-force date in the
+            head ("Datum raadsvergadering: ..."), a relative future ("komend voorjaar"), a
+            neutral preposition (in, op) with a date ahead of the document's date, a due word
+            in the sentence, or a specific future day.
 Without a document date the plan period's first day judges past/future, and yearless
 expressions are dropped (their year is unknown).
 

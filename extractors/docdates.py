@@ -2,17 +2,21 @@
 
 doc_date, best evidence first:
 1. a labelled date line ("Datum 9 mei 2023", "Datum : 20-10-2023", "Datum: 20 april 2018")
-   near the top of the document;
-2. a version/status line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei 2021",
-   "vastgesteld d.d. ..."), usually a repeated footer: the most frequent such date;
+   near the top of the document; a meeting's label ("Datum raadsvergadering") only when no
+   other label dates the document;
+2. a version/status or adoption line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei
+   2021", "Vastgesteld door de gemeenteraad op 31 januari 2023"), often a repeated footer:
+   the most frequent such date;
 3. a place-and-date line in a letter head ("Den Haag, 3 mei 2023").
 Only day-precision dates count; a month alone is not a document date.
 
 Period: year ranges ("2019-2022", "2013 en 2014", "voor de jaren 2024-2027",
-"2013 t/m 2014") scored by where they occur (title/subject lines count more) and how
-often, skipping ranges that describe the past ("liep van 2020 tot en met 2023"). A range the
-document names as the plan it implements ("Uitvoeringsprogramma 2025 / Uitwerking van het IVP
-2025-2028") is not its period when the title names another one.
+"2013 t/m 2014") and one-year plans in the title ("JAARPLAN 2016", "Jaarverslag 2023")
+scored by where they occur and how often, skipping ranges that describe the past ("liep
+van 2020 tot en met 2023"). Title lines (subject labels, headings, the cover's first short
+lines, or a title the cleaner dropped as a running header) decide over body mentions; a
+range the document names as the plan it implements ("Uitwerking van het IVP 2025-2028")
+gives way to the period in its title.
 The words (labels, plan nouns, past cues) live in vocab/deadline_cues.yaml under `docdate`.
 """
 from __future__ import annotations
