@@ -12,7 +12,11 @@ Conventions (DESIGN.md, gold README):
   last day of the period ("in 2014" -> 2014-12-31, "December '23" -> 2023-12-31);
   a season takes the last day of its middle month ("najaar 2018" -> 2018-10-31).
 - `timex` is the TIMEX3 value truncated to what the text says ("2014", "2023-06",
-  "2014-Q3", "2014-H2", "2018-FA", "2024-W12"); an unknown year is "XXXX".
+  "2014-Q3", "2014-H2", "2018-FA", "2024-W12"); an unknown year is "XXXX". A week keeps its
+  own timex, but its precision is the contract's smallest unit that holds the whole week
+  (week 12 of 2024 lies in March: "month"), so no day is claimed.
+- Relative words resolve against the anchor: "volgend jaar", "komend kwartaal", "eind deze
+  maand", "1 juli jl." (the last one), "12 juni a.s." (the next one).
 - `mod` is the part (START/MID/END) when the text gives one, else the relation
   (BEFORE, ON_OR_BEFORE, AFTER, ON_OR_AFTER, APPROX); `relation` keeps the latter
   separately, so "uiterlijk eind 2014" is mod END with relation ON_OR_BEFORE.
