@@ -392,3 +392,15 @@ def test_semicolon_enumeration_and_lettered_priority_headings():
             "Prioriteit C: Veilig uitgaan\nTekst over de horeca.\n")
     (items,) = lists_of(text).values()
     assert [i.item_text for i in items] == ["Ondermijning", "Jeugd", "Veilig uitgaan"]
+
+
+def test_lead_ins_that_give_the_basis_or_what_holds_for_all_priorities():
+    assert lists_of("De prioriteiten zijn gekozen op basis van:\n\n- de veiligheidsanalyse;\n"
+                    "- gesprekken met inwoners.\n") == {}
+    assert lists_of("Voor alle speerpunten geldt het volgende:\n\n- we werken wijkgericht;\n"
+                    "- we betrekken inwoners.\n") == {}
+    assert lists_of("De thema's zijn vertaald in concrete doelstellingen:\n\n- 10% minder inbraken;\n"
+                    "- minder overlast.\n") == {}
+    (items,) = lists_of("Op basis van de analyse kiezen wij de volgende prioriteiten:\n\n- Ondermijning\n"
+                        "- Jeugd\n").values()
+    assert [i.item_text for i in items] == ["Ondermijning", "Jeugd"]
