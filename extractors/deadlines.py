@@ -204,7 +204,12 @@ def row_end_entry(text: str, expr: DateExpression) -> bool:
     if tail.strip(" \t.;|)"):
         return False
     words = re.findall(r"[^\W\d_]{2,}", text[line_start + lead.end():expr.full_start])
-    return len(words) >= ROW_MIN_WORDS and len(find_dates(text[line_start:expr.char_end])) == 1
+    if len(words) < ROW_MIN_WORDS or len(find_dates(text[line_start:expr.char_end])) != 1:
+        return False
+    # rows come in lists; a numbered line on its own ("3.2 Doelen en ambities 2025") is a heading
+    before = [ln for ln in text[:line_start].split("\n") if ln.strip()][-2:]
+    after = [ln for ln in text[expr.char_end:].split("\n")[1:] if ln.strip()][:2]
+    return any(_ROW_LEAD.match(ln) for ln in before + after)
 
 
 def _past_tense(sentence: str, spacy_sent=None) -> bool:

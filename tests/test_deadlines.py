@@ -562,3 +562,10 @@ def test_a_coming_quarter_is_due_and_the_last_one_is_history():
     rows, _ = deadlines("Datum: 20 november 2024\n\nIn het komende kwartaal volgt een evaluatie. Vorig kwartaal daalde "
                         "het aantal meldingen.\n")
     assert [(r.date, r.precision, r.cue) for r in rows] == [("2025-03-31", "quarter", "komende")]
+
+
+def test_a_numbered_heading_ending_in_a_year_is_no_planning_row():
+    text = ("Datum: 5 januari 2025\n\n3.2 Doelen en ambities 2025\n\nWe werken aan een veilige stad.\n\n"
+            "Acties\n1.1 Werving van extra boa's 2025\n1.2 Evaluatie van het cameratoezicht Q3 2025\n")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == [("2025-12-31", "2025"), ("2025-09-30", "Q3 2025")]
