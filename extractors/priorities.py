@@ -52,7 +52,22 @@ def _any(rxs, text: Optional[str]) -> bool:
 
 def _has_list_cue(text: Optional[str]) -> bool:
     # an explicit ranking ("in volgorde van prioriteit") also announces a priority list
-    return _any(vocab()["list_cues_rx"], text) or _any(vocab()["ranking_cues_rx"], text)
+    return (_any(vocab()["list_cues_rx"], text) or _any(vocab()["ranking_cues_rx"], text)
+            or _fuzzy_cue(text))
+
+
+def _fuzzy_cue(text: Optional[str]) -> bool:
+    """A cue noun with one letter wrong, missing or extra (OCR text: "prioriteten")."""
+    if not text:
+        return False
+    v = vocab()
+    words = [w.lower() for w in re.findall(r"[^\W\d_][\w'’]{6,}", text)]
+    for word in words:
+        for cue in v["fuzzy_cue_words"]:
+            if abs(len(word) - len(cue)) <= 1 and word[0] == cue[0] and \
+                    fuzz.ratio(word.replace("’", "'"), cue) >= v["fuzzy_cue_min_ratio"]:
+                return True
+    return False
 
 
 def _is_negative(text: Optional[str]) -> bool:

@@ -101,7 +101,7 @@ def vocab() -> dict:
         for key in ("heading_keywords", "priority_heading_keywords", "list_cues_re", "non_priority_cues_re",
                     "ranking_cues_re", "reported_cues_re", "own_cues_re", "example_cues_re", "summary_headings_re", "weak_lead_in_re",
                     "continuation_words", "sentence_starters", "bullets", "field_labels", "tables",
-                    "max_median_item_words"):
+                    "max_median_item_words", "fuzzy_cue_words", "fuzzy_cue_min_ratio"):
             require(key in data, f"missing key {key!r}")
         for key in [k for k in data if k.endswith("_re")]:
             require(isinstance(data[key], list) and data[key], f"{key} must be a non-empty list")

@@ -404,3 +404,10 @@ def test_lead_ins_that_give_the_basis_or_what_holds_for_all_priorities():
     (items,) = lists_of("Op basis van de analyse kiezen wij de volgende prioriteiten:\n\n- Ondermijning\n"
                         "- Jeugd\n").values()
     assert [i.item_text for i in items] == ["Ondermijning", "Jeugd"]
+
+
+def test_a_cue_noun_with_one_letter_wrong_still_announces_the_list():
+    (items,) = lists_of("De gemeente kiest de volgende prioriteten:\n\n- Ondermijning\n- Jeugd\n").values()
+    assert [i.item_text for i in items] == ["Ondermijning", "Jeugd"]
+    # a singular is two letters off and no cue on its own
+    assert lists_of("Dit project heeft een hoge prioriteit:\n\n- snel handelen\n- samenwerken\n") == {}
