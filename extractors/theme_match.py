@@ -98,7 +98,7 @@ def tokenize(text: str, spacy_doc=None) -> list[Tok]:
     toks = []
     keys_cache = _KEYS_CACHE
     pseudo = load_vocab().pseudo
-    for m in _TOKEN_RE.finditer(text):
+    for m in (_TOKEN_RE if "&" in text else WORD_RE).finditer(text):
         w = m.group(0)
         s = m.start()
         if w == "&":
@@ -127,10 +127,10 @@ def tokenize(text: str, spacy_doc=None) -> list[Tok]:
             if len(keys_cache) > 300_000:
                 keys_cache.clear()
             keys_cache[ck] = keys
-        folded = ""
-        if not w.isalpha() and not w.isdigit() and _OCR_DIGIT_RE.fullmatch(w):
-            folded = w.lower().translate(_OCR_DIGITS)
-        toks.append(Tok(w, s, m.end(), w.lower(), keys, pos, folded=folded))
+        if len(keys) == 1 and not w.isalpha() and not w.isdigit() and _OCR_DIGIT_RE.fullmatch(w):
+            toks.append(Tok(w, s, m.end(), w.lower(), keys, pos, folded=w.lower().translate(_OCR_DIGITS)))
+        else:
+            toks.append(Tok(w, s, m.end(), w.lower(), keys, pos))
     return toks
 
 
