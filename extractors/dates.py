@@ -220,7 +220,8 @@ def _grammar() -> _Grammar:
                     rf"(?:\s*(?:(?:{of})\s+|-\s*)?(?P<year>{year4_after_sep}|{yy}|{relyear}))?"),
         ("quarter_iso", rf"(?<![\d])(?P<year>\d{{4}})-?Q(?P<q>[1-4])\b"),
         ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
-                 rf"\s*(?:(?:{of})\s+)?(?:(?:{art})\s+(?:{yearnoun})\s+)?(?P<year>{yearspec})"),
+                 rf"(?:\s*-\s*(?P<hyear>{year4_after_sep})|\s*(?:(?:{of})\s+)?(?:(?:{art})\s+(?:{yearnoun})\s+)?"
+                 rf"(?P<year>{yearspec}))"),
         ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:(?:{of})\s+)?(?P<year>{year4}|{yy}))?"),
         ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|['’]?\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
         ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
@@ -399,6 +400,26 @@ def _attach_relation(expr: DateExpression, text: str, g: _Grammar) -> None:
     _finish(expr)
 
 
+def roll_forward(expr: DateExpression, anchor: Optional[dt.date]) -> bool:
+    """Move a yearless expression that ended before the anchor to the next year ("tot de zomer"
+    in an October letter). The caller decides when the words point ahead (the tense is not
+    known here); True when moved."""
+    p = expr.interval
+    if anchor is None or p is None or not expr.year_inferred or expr.relative or expr.is_range or p.end >= anchor:
+        return False
+    try:
+        expr.interval = _Period(p.start.replace(year=p.start.year + 1), _last_day(p.end.year + 1, p.end.month)
+                                if p.end.day == calendar.monthrange(p.end.year, p.end.month)[1]
+                                else p.end.replace(year=p.end.year + 1), p.precision, p.timex_body,
+                                p.rep.replace(year=p.rep.year + 1) if p.rep else None)
+    except ValueError:  # 29 February
+        return False
+    expr.start, expr.end = expr.interval.start.isoformat(), expr.interval.end.isoformat()
+    expr.timex = f"{expr.interval.start.year}{p.timex_body}"
+    _finish(expr)
+    return True
+
+
 def _finish(expr: DateExpression) -> None:
     """(Re)compute date and mod once part and relation are known."""
     p = expr.interval
@@ -527,7 +548,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
                 if h not in (1, 2):
                     return None
             kind, kw = "half", {"h": int(h)}
-            year, year_inferred, relative = _parse_year(gd["year"], anchor)
+            year, year_inferred, relative = _parse_year(gd.get("year") or gd["hyear"], anchor)
         elif name == "week":
             w = int(gd["w"])
             if not 1 <= w <= 53:

@@ -327,6 +327,12 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if doc_date and end and end < doc_date:
         if planning:
             return True, "planning", "planning entry (past)"
+        # "tot de zomer wordt extra gesurveilleerd" in October: next summer. Only with words that
+        # look ahead: "voor de zomer is het plan besproken" reports the summer that has passed.
+        ahead = c["future"].search(sentence) or (due and not c["perfect"].search(sentence))
+        if (expr.relation in ("BEFORE", "ON_OR_BEFORE") and not expr.relative and expr.year_inferred and ahead
+                and not _past_tense(sentence, spacy_sent) and dates_mod.roll_forward(expr, doc_date)):
+            return True, rel_cue, "a yearless bound points ahead"
         return False, None, "past"
     if meeting:
         if adoption:

@@ -409,3 +409,7 @@ def test_units_counted_from_the_documents_date(text, date, precision, timex):
 
 def test_a_unit_counted_from_no_date_is_no_expression():
     assert find_dates("In het komende kwartaal volgt een evaluatie.", None) == []
+
+
+def test_half_year_written_with_a_hyphen():
+    assert vals(one("gepland voor H2-2025", A23)) == ("2025-07-01", "half", "2025-H2", "BEFORE")

@@ -569,3 +569,11 @@ def test_a_numbered_heading_ending_in_a_year_is_no_planning_row():
             "Acties\n1.1 Werving van extra boa's 2025\n1.2 Evaluatie van het cameratoezicht Q3 2025\n")
     rows, _ = deadlines(text)
     assert [(r.date, r.date_text) for r in rows] == [("2025-12-31", "2025"), ("2025-09-30", "Q3 2025")]
+
+
+def test_a_yearless_bound_that_has_passed_means_next_year_when_the_words_look_ahead():
+    text = ("Datum: 10 oktober 2024\n\nTot de zomer wordt er extra gesurveilleerd in het centrum. "
+            "Voor de zomer is het plan in de commissie besproken. "
+            "De partners hebben hun input uiterlijk 1 september aangeleverd.\n")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.precision, r.timex, r.year_inferred) for r in rows] == [("2025-06-01", "half", "2025-SU", True)]
