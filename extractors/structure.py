@@ -588,6 +588,16 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
                 return False
         return False
 
+    def ends_a_sequence(i: int, mk: dict, window: int = 15) -> bool:
+        """The nearest marker above of the same kind has the number before this one ("c)" above
+        "d)"): the last item of a list that running text follows, not a heading."""
+        k = pos_in_nonblank[i]
+        for j in reversed(nonblank_idx[max(0, k - window): k]):
+            other = markers[j]
+            if other and other["family"] == mk["family"]:
+                return other.get("punct") == mk.get("punct") and _follows(other["num"], mk["num"])
+        return False
+
     # A numbered run that goes on after another list restarted at 1 in between ("2. Analyse",
     # "1. ...", "2. ...", "3. Onze keuzes") numbers sections: its title-like lines are headings.
     strong = {i: h.number for i, h in heading_at_line.items() if _opens_subsections(h)}
@@ -629,7 +639,7 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
             is_heading = nxt["family"] not in (mk["family"], "bullet")
         else:
             is_heading = (j not in heading_at_line and lines[j].text[:1].isupper()
-                          and not numbering_goes_on(spans[-1], mk))
+                          and not numbering_goes_on(spans[-1], mk) and not ends_a_sequence(i, mk))
         if not is_heading:
             continue
         first, last = lines[spans[0]], lines[spans[-1]]
@@ -752,12 +762,18 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
                 current = ListBlock(page_no, lead, [], None, False, lead, context, line.start, line.end)
                 base_indent = line.indent
                 top_family = mk["family"]
-            close_item()
             depth = 0
             if mk["family"] != top_family or line.indent >= base_indent + 3:
                 depth = 1
                 if line.indent < base_indent and mk["family"] != "bullet":
                     depth = 0
+            if (depth == 1 and mk["family"] not in (top_family, "bullet") and not _starts_sequence(mk["num"])
+                    and not _same_sub_family(current, open_item, mk)):
+                # "4. Planning" after "- mensenhandel.": a sub-list starts at 1 or a, so this
+                # continues an outer numbering (PDF text has no blank line to show it)
+                close_block()
+                continue
+            close_item()
             if depth == 0 and mk["family"] != "bullet":
                 current.ordered = True
             open_item = dict(mk, depth=depth)
@@ -830,6 +846,21 @@ def _section_run_lines(markers: list[Optional[dict]], strong_headings: dict[int,
                 r["section"] = True
                 break
     return sorted(i for r in all_runs if r["section"] for i in r["lines"])
+
+
+def _starts_sequence(num: Optional[str]) -> bool:
+    """'1', 'a', 'i', '5.a': the first number of a (sub-)list."""
+    if not num:
+        return True
+    last = num.split(".")[-1].lower()
+    return last in ("1", "a", "i")
+
+
+def _same_sub_family(block: Optional[ListBlock], open_item: Optional[dict], mk: dict) -> bool:
+    """A sub-item of this kind is already open under the current item."""
+    if open_item is not None and open_item["depth"] == 1 and open_item["family"] == mk["family"]:
+        return True
+    return bool(block and block.items and block.items[-1].depth == 1 and block.items[-1].family == mk["family"])
 
 
 def _follows(a: Optional[str], b: Optional[str]) -> bool:

@@ -411,3 +411,9 @@ def test_a_cue_noun_with_one_letter_wrong_still_announces_the_list():
     assert [i.item_text for i in items] == ["Ondermijning", "Jeugd"]
     # a singular is two letters off and no cue on its own
     assert lists_of("Dit project heeft een hoge prioriteit:\n\n- snel handelen\n- samenwerken\n") == {}
+
+
+def test_speerpunten_of_the_police_unit_in_a_municipal_plan_are_reported():
+    text = "De speerpunten van de eenheid Den Haag voor 2020 zijn:\n\n- ondermijning;\n- cybercrime.\n"
+    (items,) = lists_of(text).values()
+    assert not any(i.adopted for i in items)

@@ -234,3 +234,24 @@ def test_titles_ending_in_a_year_or_a_number_are_headings():
     texts = [h.text for h in _headings("GEMEENTE\n\nJaarprogramma 2019\n\nTekst van het programma.\n\n"
                                        "Onze top 5 voor 2030\n\nDe raad koos vijf punten.\n")]
     assert "Jaarprogramma 2019" in texts and "Onze top 5 voor 2030" in texts
+
+
+def test_last_lettered_item_before_running_text_is_an_item_not_a_heading():
+    text = ("Het bestuur koos vier speerpunten:\n\na) Ondermijning\nb) Jeugd\nc) Woonoverlast\nd) Veilig uitgaan\n\n"
+            "Per speerpunt volgt een werkplan.\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for i in s.lists[0].items] == ["Ondermijning", "Jeugd", "Woonoverlast", "Veilig uitgaan"]
+    assert not [h for h in s.headings if h.text == "Veilig uitgaan"]
+
+
+def test_a_numbered_line_after_bullets_that_does_not_start_at_one_is_no_sub_item():
+    # PDF text: no blank line between the bullets and the next numbered section
+    text = ("3. Partners\nDe partners kozen de volgende speerpunten:\n- fraude;\n- witwassen.\n"
+            "4. Planning\nHet plan wordt in 2021 vastgesteld.\n")
+    s = parse_structure(document_from_text(text))
+    bullets = [b for b in s.lists if b.items[0].text == "fraude"][0]
+    assert [(i.text, i.depth) for i in bullets.items] == [("fraude", 0), ("witwassen.", 0)]
+    # a real sub-list starts at 1 or a
+    s = parse_structure(document_from_text("De speerpunten:\n- Ondermijning\n1. drugs\n2. witwassen\n- Jeugd\n"))
+    assert [(i.text, i.depth) for i in s.lists[0].items] == [("Ondermijning", 0), ("drugs", 1), ("witwassen", 1),
+                                                             ("Jeugd", 0)]
