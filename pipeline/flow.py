@@ -7,6 +7,7 @@ spaCy) and writes the results in one transaction.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -39,11 +40,14 @@ _progress: Optional[Callable[[str], None]] = None
 
 def _pool_size(requested: int) -> int:
     """Extraction subprocesses for this process: one per Dask worker thread on Dask, else --workers."""
+    # A Dask worker has imported distributed long before it runs a task; importing it here
+    # only to learn that this is not one would cost the local `ivp run` process ~27 MB.
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return requested
     try:
-        from distributed import get_worker
-
-        return max(1, get_worker().state.nthreads)
-    except (ImportError, ValueError, AttributeError):
+        return max(1, distributed.get_worker().state.nthreads)
+    except (ValueError, AttributeError):
         return requested
 
 
@@ -66,7 +70,7 @@ def ivp_run(batches: list[list[str]], workers_n: int = 1, timeout: Optional[floa
                 sum(map(len, batches)), len(batches), workers_n)
     futures = [extract_batch.submit(batch, workers_n, timeout) for batch in batches]
     results: list[Extraction] = []
-    from extractors.extract import failed_extraction
+    failed_extraction = workers.failed_extraction
 
     for batch, future in zip(batches, futures):
         future.wait()
@@ -120,6 +124,10 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
         updates[PREFECT_API_URL] = api_url
         runner = DaskTaskRunner(address=dask_address)
     else:
+        # Our own temporary server rather than Prefect's ephemeral mode: same server, but the
+        # client never imports the server application (see prefect_env.TemporaryServer).
+        api_url, server = prefect_env.run_api()
+        updates[PREFECT_API_URL] = api_url
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers_n))
     _progress = progress
     try:

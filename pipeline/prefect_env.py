@@ -6,10 +6,14 @@ startup timeout that survives 2 slow cores.
 """
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import logging
 import os
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlparse
@@ -43,6 +47,96 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
+class TemporaryServer:
+    """Prefect's temporary API server as a subprocess, started without importing `prefect.server`.
+
+    Prefect's own ephemeral mode (`SubprocessASGIServer`) starts the same uvicorn command,
+    but importing it loads the whole server application (FastAPI, SQLAlchemy, asyncpg,
+    redis, docket: ~80 MB) into the process that only talks to it.
+    """
+
+    def __init__(self):
+        self.process: Optional[subprocess.Popen] = None
+        self.port: Optional[int] = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _spawn(self) -> subprocess.Popen:
+        import prefect
+        from prefect.settings import get_current_settings
+
+        self.port = _free_port()
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1",
+               **get_current_settings().to_environment_variables(exclude_unset=True)}
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+             "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"], env=env)
+
+    def start(self, timeout: float) -> "TemporaryServer":
+        import httpx
+
+        self.process = self._spawn()
+        atexit.register(self.stop)
+        deadline = time.monotonic() + timeout
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                code = self.process.poll()
+                if code == 3:  # uvicorn could not bind: another process took the port meanwhile
+                    self.process = self._spawn()
+                    continue
+                if code is not None:
+                    raise RuntimeError(f"the temporary Prefect server exited with code {code} at start")
+                try:
+                    if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s; raise "
+                           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set PREFECT_API_URL")
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        log.info("stopping the temporary Prefect server on port %s", self.port)
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def startup_timeout() -> float:
+    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
+
+
+def run_api() -> tuple[str, Optional[TemporaryServer]]:
+    """The API this run reports to: (url, server to stop or None).
+
+    A configured PREFECT_API_URL is used as it is; otherwise one temporary server on
+    loopback for this run only (what Prefect's ephemeral mode would start, minus its imports).
+    """
+    url = configured_api_url()
+    if url:
+        return url, None
+    server = TemporaryServer().start(startup_timeout())
+    log.info("temporary Prefect server at %s", server.api_url)
+    return server.api_url, server
+
+
 def shared_api(dask_address: str):
     """The one Prefect API every Dask worker reports to: (url, server to stop or None).
 
@@ -58,9 +152,6 @@ def shared_api(dask_address: str):
         log.warning("%s is not on this machine but PREFECT_API_URL is not set: the Dask workers cannot reach "
                     "this run's temporary Prefect server on 127.0.0.1. Start `prefect server start --host 0.0.0.0` "
                     "and set PREFECT_API_URL to it.", dask_address)
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")))
-    log.info("Dask tasks report to a temporary Prefect server at %s", server.api_url)
-    return server.api_url, server
+    url, server = run_api()
+    log.info("Dask tasks report to a temporary Prefect server at %s", url)
+    return url, server

@@ -5,6 +5,15 @@ down with it. Each worker is a plain subprocess (no Prefect inside) that loads t
 spaCy pipeline once and then extracts one document per request; the parent waits
 with a timeout, and on a timeout or a dead worker records a `failed` row and starts
 a fresh worker for the rest of the batch.
+
+Memory: `ivp run --workers 2` must stay under 1.5 GiB for the whole process tree.
+spaCy's tok2vec needs ~14 KB per token of a pipe batch for a moment (a batch of 32
+dense pages is ~250 MB); glibc then keeps those pages as heap high-water, so each
+worker would carry its worst batch forever. Workers therefore map large blocks
+directly (`_release_freed_memory_to_os`) and trim the heap after every document, and
+a worker whose RSS still passes a limit is replaced by a fresh one (one model load,
+~5-10 s) before its next document. The parent never imports spaCy: it only starts
+workers and builds `failed` rows.
 """
 from __future__ import annotations
 
@@ -18,15 +27,67 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from extractors.records import Extraction
+from extractors import extractor_version
+from extractors.reader import file_identity
+from extractors.records import DocumentRecord, Extraction
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 300.0
 _CONTEXT = mp.get_context("spawn")  # fork would copy Prefect's threads and event loops
+#: a worker above this resident size after a document is replaced before the next one.
+#: Measured: ~240 MB after warm-up, ~280-330 MB in steady state with the UD fallback model.
+DEFAULT_MAX_RSS_MB = 600.0
+#: glibc mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+#: blocks from this size up get their own mapping, returned to the OS when freed. Fixing it
+#: also stops glibc from raising the threshold after the first large free, which is what
+#: otherwise turns one batch's tok2vec arrays into permanent heap.
+_MMAP_THRESHOLD = 128 * 1024
+
+
+def failed_extraction(path: Path, status: str, message: str, retryable: bool = False) -> Extraction:
+    """The row of a document that could not be extracted; equal to `extractors.extract.failed_extraction`.
+
+    Built here from the light record modules because importing `extractors.extract` pulls in
+    spaCy (~40 MB), which the parent process never uses.
+    """
+    sha256, doc_id = file_identity(path)
+    record = DocumentRecord(doc_id=doc_id, source_path=str(path), sha256=sha256, status=status,
+                            error=message, extractor_version=extractor_version(),
+                            source_format=path.suffix.lower().lstrip("."), retryable=retryable)
+    return Extraction(document=record)
+
+
+def _libc():
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+def _release_freed_memory_to_os(libc) -> None:
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, _MMAP_THRESHOLD)
+
+
+def rss_mb() -> float:
+    """Resident size of this process now (not its peak), in MiB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _worker_main(conn) -> None:
+    libc = _libc()
+    _release_freed_memory_to_os(libc)
     # Imported here so that a worker costs spaCy, not Prefect.
     from extractors.extract import extract_path
     from extractors.nlp import load_model
@@ -42,9 +103,14 @@ def _worker_main(conn) -> None:
         if request is None:
             return
         try:
-            conn.send(("ok", extract_path(Path(request))))
+            reply = ("ok", extract_path(Path(request)))
         except BaseException as exc:  # keep serving: the parent decides what failed means
-            conn.send(("error", f"{exc!r}: " + traceback.format_exc(limit=3).replace("\n", " | ")))
+            reply = ("error", f"{exc!r}: " + traceback.format_exc(limit=3).replace("\n", " | "))
+        conn.send(reply)
+        del reply
+        if libc is not None:
+            libc.malloc_trim(0)  # a few ms; hands back what fragmentation still holds
+        conn.send(("rss", rss_mb()))
 
 
 @contextmanager
@@ -83,11 +149,22 @@ def _warm_up() -> None:
         log.debug("warm-up failed", exc_info=True)
 
 
+def max_rss_mb() -> float:
+    """IVP_WORKER_MAX_RSS_MB, else the default; 0 or less turns recycling off."""
+    try:
+        return float(os.environ.get("IVP_WORKER_MAX_RSS_MB", DEFAULT_MAX_RSS_MB))
+    except ValueError:
+        return DEFAULT_MAX_RSS_MB
+
+
 class ExtractionWorker:
-    def __init__(self, startup_timeout: float = 180.0):
+    def __init__(self, startup_timeout: float = 180.0, max_rss: Optional[float] = None):
         self.startup_timeout = startup_timeout
+        self.max_rss = max_rss_mb() if max_rss is None else max_rss
         self.process = None
         self.conn = None
+        self.last_rss_mb = 0.0
+        self.recycled = 0  # workers replaced for their size (not for crashes or timeouts)
 
     def start(self) -> None:
         parent, child = _CONTEXT.Pipe()
@@ -117,8 +194,6 @@ class ExtractionWorker:
         self.conn = None
 
     def extract(self, path: str, timeout: Optional[float]) -> Extraction:
-        from extractors.extract import failed_extraction
-
         if self.process is None or not self.process.is_alive():
             self.start()
         try:
@@ -130,6 +205,7 @@ class ExtractionWorker:
                                          "Raise --timeout or check the file; it is retried on the next run.",
                                          retryable=True)
             tag, payload = self.conn.recv()
+            self._after_document()
         except (EOFError, OSError, BrokenPipeError):
             code = None
             if self.process is not None:
@@ -143,6 +219,27 @@ class ExtractionWorker:
         if tag == "ok":
             return payload
         return failed_extraction(Path(path), "failed", f"extraction failed: {payload}", retryable=True)
+
+    def _after_document(self) -> None:
+        """Read the worker's size after the document; replace a worker that stays too big.
+
+        The result is already in hand, so a worker that dies here costs nothing: the next
+        document starts a fresh one.
+        """
+        try:
+            if not self.conn.poll(30):
+                return
+            tag, value = self.conn.recv()
+        except (EOFError, OSError):
+            return
+        if tag != "rss":
+            return
+        self.last_rss_mb = float(value)
+        if self.max_rss > 0 and self.last_rss_mb > self.max_rss:
+            log.info("extraction worker %s holds %.0f MB after a document (limit %.0f MB): starting a fresh one",
+                     self.process.pid if self.process else "?", self.last_rss_mb, self.max_rss)
+            self.stop()
+            self.recycled += 1
 
 
 class WorkerPool:

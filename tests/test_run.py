@@ -169,3 +169,99 @@ def test_help_teaches():
     assert "ivp run samples/" in done.stdout and "IVP_SPACY_MODEL" in done.stdout
     done = ivp("run", "--help")
     assert "--workers" in done.stdout and "--full" in done.stdout
+
+
+# --- memory of the `ivp run` process tree -------------------------------------------------
+
+
+PARENT_PROBE = """
+import sys
+from pathlib import Path
+import pipeline.cli, pipeline.run, pipeline.flow, pipeline.workers as workers, pipeline.prefect_env
+row = workers.failed_extraction(Path(sys.argv[1]), "failed", "timed out", retryable=True)
+assert pipeline.flow._pool_size(2) == 2
+heavy = [m for m in ("spacy", "distributed", "prefect.server.api.server") if m in sys.modules]
+print(",".join(heavy) or "none")
+"""
+
+
+def test_the_run_process_imports_neither_spacy_nor_dask_nor_the_prefect_server(tmp_path):
+    """The parent only schedules and writes; spaCy lives in the workers, the API in its own process."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Memo aan de raad over cameratoezicht.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", PARENT_PROBE, str(memo)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "none"
+
+
+def test_failed_row_built_in_the_parent_equals_the_extractors_own(tmp_path):
+    from extractors.extract import failed_extraction
+    from pipeline import workers
+
+    for name, body in (("verslag.pdf", b"%PDF-1.4 kapot"), ("notitie.TXT", "Notitie over jeugdoverlast".encode())):
+        path = tmp_path / name
+        path.write_bytes(body)
+        ours = workers.failed_extraction(path, "failed", "the extraction worker crashed", retryable=True)
+        theirs = failed_extraction(path, "failed", "the extraction worker crashed", retryable=True)
+        assert ours.tables() == theirs.tables()
+
+
+RELEASE_PROBE = """
+import sys
+from pipeline import workers
+libc = workers._libc()
+if libc is None:
+    print("skip"); sys.exit(0)
+if sys.argv[1] == "on":
+    workers._release_freed_memory_to_os(libc)
+blocks = [bytearray(300_000) for _ in range(4)]   # the first large frees raise glibc's threshold ...
+del blocks
+base = workers.rss_mb()
+big, pins = [], []
+for _ in range(600):                               # ... so a later batch of large arrays lands in the heap,
+    big.append(bytearray(300_000))
+    pins.append(bytearray(1024))                   # interleaved with small blocks that outlive it
+del big
+print(round(workers.rss_mb() - base))
+"""
+
+
+def test_workers_hand_large_freed_blocks_back_to_the_system():
+    """One big spaCy batch must not stay in a worker's RSS for the rest of the run."""
+    def grown(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", RELEASE_PROBE, mode], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip()
+
+    on = grown("on")
+    if on == "skip":
+        pytest.skip("not glibc")
+    assert int(on) < 40, f"{on} MB of 180 MB freed still resident"
+    assert int(grown("off")) > 120  # the probe does show glibc's default behaviour
+
+
+def test_a_worker_over_its_memory_limit_is_replaced_and_results_do_not_change(tmp_path):
+    from extractors.extract import extract_path
+    from pipeline import workers
+
+    names = ["plan.txt", "brief.txt"]
+    (tmp_path / "plan.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "brief.txt").write_text("Geachte raad,\n\nDatum: 2 februari 2026\n\nVoor 1 juli 2026 ontvangt u de "
+                                        "evaluatie van het cameratoezicht in het uitgaansgebied.\n", encoding="utf-8")
+    worker = workers.ExtractionWorker(max_rss=1.0)  # every worker is too big: each document gets a fresh one
+    try:
+        got = [worker.extract(str(tmp_path / n), timeout=120) for n in names]
+    finally:
+        worker.stop()
+    assert worker.recycled == 2 and worker.last_rss_mb > 50
+    for name, ex in zip(names, got):
+        assert ex.document.status == "ok", ex.document.error
+        # extractor_version hashes the checkout, which may be edited while the test runs
+        assert _without_version(ex.tables()) == _without_version(extract_path(tmp_path / name).tables())
+
+
+def _without_version(tables: dict) -> dict:
+    return {t: [{k: v for k, v in row.items() if k != "extractor_version"} for row in rows]
+            for t, rows in tables.items()}
