@@ -399,6 +399,20 @@ def cli_command() -> list[str] | None:
     return [sys.executable, "-m", "pipeline.cli"] if probe.returncode == 0 else None
 
 
+def _role(cmdline: list[str]) -> str:
+    """A short name for a process of the `ivp run` tree: what it is, not its full argv."""
+    text = " ".join(cmdline)
+    if "uvicorn" in text or "prefect.server" in text or "server.api" in text:
+        return "prefect server"
+    if "resource_tracker" in text:
+        return "multiprocessing resource tracker"
+    if "multiprocessing" in text or "spawn_main" in text:
+        return "extraction worker"
+    if " run " in f" {text} " or "pipeline.cli" in text:
+        return "ivp run (parent)"
+    return " ".join(cmdline[1:4])[-70:]
+
+
 def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     """`ivp run FILES --out TMP --workers N`, peak RSS summed over its process tree (psutil, 50 ms)."""
     import psutil
@@ -423,6 +437,7 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     out_reader = threading.Thread(target=lambda: stdout_chunks.append(stdout.read()), daemon=True)
     out_reader.start()
     at_peak: list = []
+    own_peak: dict[int, list] = {}  # pid -> [name, peak MB]: each process at its own worst moment
     while proc.poll() is None:
         total = 0
         parts = []
@@ -431,7 +446,10 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
                 try:
                     rss = p.memory_info().rss
                     total += rss
-                    parts.append((" ".join(p.cmdline()[1:4])[-70:], round(rss / 2**20)))
+                    name = _role(p.cmdline())
+                    parts.append((name, round(rss / 2**20)))
+                    seen = own_peak.setdefault(p.pid, [name, 0])
+                    seen[1] = max(seen[1], round(rss / 2**20))
                 except psutil.Error:
                     pass
         except psutil.Error:
@@ -446,6 +464,7 @@ def run_cli(cmd: list[str], files: list[str], workers: int, full: bool) -> dict:
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)  # the tree, as far as it was reaped
     result = {"workers": workers, "wall_s": wall, "cpu_s": cpu, "returncode": proc.returncode,
               "peak_rss_mb_tree": peak / 2**20, "rss_mb_at_peak": at_peak,
+              "peak_rss_mb_by_process": sorted(own_peak.values(), key=lambda v: -v[1]),
               "stderr_tail": "".join(stderr_chunks)[-1500:], "stdout_tail": "".join(stdout_chunks)[-1500:]}
     db = out / "ivp.duckdb"
     if db.exists():
@@ -694,6 +713,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{r['peak_rss_mb_tree']:.0f} MB; tables equal to the pure path: {same}")
                 print("    RSS at the peak, by process: "
                       + "; ".join(f"{name or '?'}: {mb} MB" for name, mb in r["rss_mb_at_peak"]))
+                print("    each process's own peak: "
+                      + "; ".join(f"{name or '?'}: {mb} MB" for name, mb in r["peak_rss_mb_by_process"]))
 
     # ---- summary ------------------------------------------------------------
     print("\n  summary:")
