@@ -563,20 +563,27 @@ def _is_subtheme(vocab: ThemeVocab, m: ThemeMention, owner: str, line: Line,
 _SEP_RE = re.compile(r"^[\s,;/&()\-–]*(?:(?:en|of|en/of|incl\.?|inclusief|waaronder)[\s,;/&()]*)?$", re.IGNORECASE)
 
 
+_JOIN_WORD_RE = re.compile(r"\b(?:en|of)\b", re.IGNORECASE)
+
+
 def _enumerated(vocab: ThemeVocab, m: ThemeMention, same: list[ThemeMention], page_text: str) -> bool:
     """m is one of >= 3 themes listed with only commas/"en"/"of" between them."""
     if _any(vocab, "example_enumeration_cues", m.sentence):
         return False
     ms = sorted({(x.char_start, x.char_end, x.theme_id) for x in same})
     runs: list[list[tuple]] = []
+    joined: list[bool] = []  # the run has had its "en"/"of": a ";" after it starts a new clause
     for x in ms:
-        if runs and x[0] >= runs[-1][-1][1] and _SEP_RE.match(page_text[runs[-1][-1][1]:x[0]]) \
-                and x[0] - runs[-1][-1][1] <= 20:
+        sep = page_text[runs[-1][-1][1]:x[0]] if runs else ""
+        if runs and x[0] >= runs[-1][-1][1] and _SEP_RE.match(sep) and x[0] - runs[-1][-1][1] <= 20 \
+                and not (joined[-1] and ";" in sep):
             runs[-1].append(x)
+            joined[-1] = joined[-1] or _JOIN_WORD_RE.search(sep) is not None
         elif runs and x[0] < runs[-1][-1][1]:
             runs[-1].append(x)  # overlapping conjuncts of one combined term
         else:
             runs.append([x])
+            joined.append(False)
     return any(any(x[0] == m.char_start for x in r) and len({x[2] for x in r}) >= 3 for r in runs)
 
 

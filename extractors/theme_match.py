@@ -174,6 +174,11 @@ def apply_fuzzy(toks: list[Tok], hits: dict[str, FuzzyHit]) -> None:
         t.keys = t.keys | _term_word_keys(hit.target)
 
 
+@functools.cache
+def _gap_breakers() -> frozenset:
+    return frozenset(w.lower() for w in load_vocab().context.get("gap_breakers") or [])
+
+
 def _word_targets() -> dict:
     return load_vocab().word_targets
 
@@ -205,6 +210,9 @@ def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Opt
             if k > j + 1 and toks[k].lower in _COORD:
                 # "huiselijk en seksueel geweld" skips a conjunct; "sociale domein en
                 # veiligheid" would join two different phrases
+                break
+            if toks[k].lower in _gap_breakers():
+                # "jongeren die door criminele netwerken ..." is a clause, not "jonge criminelen"
                 break
         if found is None:
             return None

@@ -653,3 +653,24 @@ def test_helper_item_of_a_reported_list_does_not_adopt_the_paragraph_after_it():
                         theme_id="mensenhandel", page=1, char_start=start, char_end=len(text) - 1, adopted=True)
     rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), Structure(), [item])}
     assert not rows["mensenhandel"].prioritized
+
+
+def test_a_gap_does_not_skip_into_a_relative_clause():
+    assert "jeugdcriminaliteit" not in ids("Signalering van jongeren die door criminele netwerken worden benaderd.")
+    assert "jeugdcriminaliteit" in ids("De aanpak van jonge criminelen in de wijk.")
+
+
+def test_semicolon_after_a_finished_enumeration_starts_a_new_clause():
+    text = ("3.1 Speerpunt woninginbraak\n\n"
+            "Wij kiezen hier voor woninginbraak, fietsendiefstal en straatroof; overvallen komen in de "
+            "gemeente weinig voor.\n")
+    rows, _ = summary(text)
+    assert rows["straatroof"].prioritized and rows["fietsendiefstal"].prioritized
+    assert not rows["overvallen"].prioritized
+
+
+def test_semicolons_between_list_items_still_enumerate():
+    text = ("3.1 Prioriteit ondermijning\n\n"
+            "Aandacht gaat uit naar mensenhandel; witwassen; zorgfraude en vakantieparken.\n")
+    rows, _ = summary(text)
+    assert all(rows[t].prioritized for t in ("mensenhandel", "witwassen", "zorgfraude", "vakantieparken"))
