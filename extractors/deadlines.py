@@ -187,8 +187,9 @@ def table_cell_entry(text: str, expr: DateExpression) -> bool:
     return len(find_dates(line)) == 1
 
 
-#: a list or table line: bullet, "3.", "a)", or a row/section number "1.2"
-_ROW_LEAD = re.compile(r"^[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zA-Z][.)]\s)")
+#: a list or table line: bullet, "3.", "a)", a row/section number "1.2" or a row code "A2"
+_ROW_LEAD = re.compile(r"^[ \t]*(?:[\u2022\u25cf\u25aa\u25e6*\-\u2013\u2014]\s|\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zA-Z][.)]\s"
+                       r"|[A-Z]{1,2}\d{1,2}(?:\.\d{1,2})*[.)]?\s)")  # row codes: "A2", "B1.3"
 #: words before a line-final date that make the line an entry rather than a heading or a name
 ROW_MIN_WORDS = 3
 
@@ -210,6 +211,23 @@ def row_end_entry(text: str, expr: DateExpression) -> bool:
     before = [ln for ln in text[:line_start].split("\n") if ln.strip()][-2:]
     after = [ln for ln in text[expr.char_end:].split("\n")[1:] if ln.strip()][:2]
     return any(_ROW_LEAD.match(ln) for ln in before + after)
+
+
+def _in_dated_rows(text: str, expr: DateExpression) -> bool:
+    """A list row ending in its date next to another row that ends in a date: a planning table
+    whose columns PDF extraction ran together ("1.2 Controles ... gemeente / politie van maart t/m mei")."""
+    if not row_end_entry(text, expr):
+        return False
+    line_start, _ = _line_of(text, expr.full_start)
+    before = [ln for ln in text[:line_start].split("\n") if ln.strip()][-1:]
+    after = [ln for ln in text[expr.char_end:].split("\n")[1:] if ln.strip()][:1]
+    for ln in before + after:
+        if not _ROW_LEAD.match(ln):
+            continue
+        found = find_dates(ln)
+        if found and not ln[found[-1].char_end:].strip(" \t.;|)"):
+            return True
+    return False
 
 
 def _past_tense(sentence: str, spacy_sent=None) -> bool:
@@ -295,7 +313,7 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
         return False, None, "recurring"
     cell = table_cell_entry(text, expr)
     planning = is_planning_entry(text, expr)
-    if expr.is_range and expr.year_inferred and not expr.relative and not (planning or cell):
+    if expr.is_range and expr.year_inferred and not expr.relative and not (planning or cell or _in_dated_rows(text, expr)):
         # "van juni tot en met augustus" in prose is what happens every year; in a planning
         # list or table of one year it is that year's slot
         return False, None, "recurring range"

@@ -577,3 +577,15 @@ def test_a_yearless_bound_that_has_passed_means_next_year_when_the_words_look_ah
             "De partners hebben hun input uiterlijk 1 september aangeleverd.\n")
     rows, _ = deadlines(text)
     assert [(r.date, r.precision, r.timex, r.year_inferred) for r in rows] == [("2025-06-01", "half", "2025-SU", True)]
+
+
+def test_yearless_range_in_a_run_together_planning_table_is_that_years_slot():
+    text = ("Jaarplan Handhaving 2026\n\nDatum: 8 december 2025\n\nPlanning\n"
+            "A1 Controle vakantieparken Veluwe team toezicht Q1 2026\n"
+            "A2 Inzet boa's op de stranden team handhaving juni t/m augustus\n"
+            "A3 Evaluatie met de driehoek gemeente eind 2026\n\n"
+            "Toezicht\n• Het jaarlijkse zwemwatertoezicht op de plassen loopt juni t/m augustus\n"
+            "• De strandwacht is dan dagelijks aanwezig\n")
+    rows, _ = deadlines(text)
+    assert [(r.date, r.precision, r.year_inferred) for r in rows] == [
+        ("2026-03-31", "quarter", False), ("2026-08-31", "month", True), ("2026-12-31", "year", False)]
