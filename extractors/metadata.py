@@ -33,7 +33,7 @@ def _vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
                     "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re",
-                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re", "self_reference_owner_re"):
+                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re", "self_reference_owner_re", "adopted_by_re"):
             require(key in data, f"missing key {key!r}")
         types = set(data["doc_types"])
         for key in ("form_words", "title_words", "body_words"):
@@ -64,6 +64,7 @@ def _vocab() -> dict:
     out["self_rx"] = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in data["self_reference_re"]]
     # case matters here: the owner's name is capitalised, the words after it are not
     out["owner_rx"] = [re.compile(p) for p in data["self_reference_owner_re"]]
+    out["adopted_rx"] = [re.compile(p) for p in data["adopted_by_re"]]
     kinds = "|".join(re.escape(k) for k in sorted(data["letterhead_kinds"], key=len, reverse=True))
     out["kind_line_rx"] = re.compile(rf"^(?:{kinds})$", re.IGNORECASE)
     labels = "|".join(re.escape(f) for f in data["title_fields"])
@@ -253,7 +254,16 @@ def extract_issuer(doc: Document) -> Optional[str]:
         m = rx.search(collapse(text[:REGION_SCAN_CHARS]))
         if m:
             return collapse(m.group("issuer")).strip(" ,")
-    return _letterhead_issuer(doc) or _self_reference_owner(doc)
+    return _letterhead_issuer(doc) or _self_reference_owner(doc) or _adopted_by(doc)
+
+
+def _adopted_by(doc: Document) -> Optional[str]:
+    for line in _head_lines(doc, HEAD_LINES // 2):
+        for rx in _vocab()["adopted_rx"]:
+            m = rx.match(collapse(line))
+            if m and len(m.group("issuer").split()) >= 2:
+                return m.group("issuer")
+    return None
 
 
 def _self_reference_owner(doc: Document) -> Optional[str]:

@@ -406,7 +406,11 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             parts = [p for p in body.split(sep)]
             if len(parts) < 2:
                 continue
+            # "..., zorg en veiligheid en cybercrime": the last "en" joins the last item
             tail = _ENUM_LAST.split(parts[-1])
+            if len(tail) > 2:
+                k = list(_ENUM_LAST.finditer(parts[-1]))[-1]
+                tail = [parts[-1][:k.start()], parts[-1][k.end():]]
             if len(tail) == 2:
                 parts = parts[:-1] + tail
             elif len(tail) != 1 or sep == ",":

@@ -200,3 +200,11 @@ def test_subject_field_is_no_form_word_and_a_signing_body_makes_a_letter():
 ])
 def test_more_names_of_document_forms(title, doc_type):
     assert meta(f"{title}\n\nInleiding\n\nTekst over de gemeente.\n")["doc_type"] == doc_type
+
+
+def test_issuer_from_the_body_that_adopted_the_document():
+    m = meta("Regionale Veiligheidsstrategie 2020-2023\n\nVastgesteld door het Regionaal Veiligheidsoverleg op "
+             "12 november 2019\n\nInleiding\n\nTekst.\n")
+    assert m["issuer"] == "Regionaal Veiligheidsoverleg"
+    # "de gemeenteraad" alone names no body
+    assert meta("Veiligheidsplan\n\nVastgesteld door de gemeenteraad op 3 maart 2020\n\nTekst.\n")["issuer"] is None

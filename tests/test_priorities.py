@@ -417,3 +417,10 @@ def test_speerpunten_of_the_police_unit_in_a_municipal_plan_are_reported():
     text = "De speerpunten van de eenheid Den Haag voor 2020 zijn:\n\n- ondermijning;\n- cybercrime.\n"
     (items,) = lists_of(text).values()
     assert not any(i.adopted for i in items)
+
+
+def test_enumeration_whose_last_item_has_en_inside_it():
+    text = ("De burgemeesters kiezen voor drie regionale thema's: woninginbraak, zorg en veiligheid en "
+            "cybercrime. Daarover later meer.\n")
+    (items,) = lists_of(text).values()
+    assert [i.item_text for i in items] == ["woninginbraak", "zorg en veiligheid", "cybercrime"]
