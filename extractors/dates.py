@@ -205,31 +205,33 @@ def _grammar() -> _Grammar:
     post = rf"(?:\s+(?P<post>{_alt(v['post_qualifiers'])})(?!\w))"
     # "juni of juli 2024": a choice between months or days, never a period of years
     mlinks = _alt(v["range_links"] + v["choice_links"])
+    # Every pattern that may open with a word starts at a word boundary: the engine then skips
+    # the positions inside words at once instead of trying the part/lead alternations there.
     pats = [
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
         ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec})|{post})?"),
-        ("day_range", rf"(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
+        ("day_range", rf"(?<![\w])(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
                       rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("month_range", rf"(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{mlinks})\s*(?P<month2>{month})"
+        ("month_range", rf"(?<![\w])(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{mlinks})\s*(?P<month2>{month})"
                         rf"(?:\s+(?:(?:{of})\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
-        ("month", rf"{partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec})|{post})?"),
-        ("season", rf"{partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
+        ("month", rf"(?<![\w]){partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec})|{post})?"),
+        ("season", rf"(?<![\w]){partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
                    rf"(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec}))?"),
-        ("quarter", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
+        ("quarter", rf"(?<![\w]){partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{quarter_w})|(?:{quarter_w})\s+(?P<qn>[1-4])\b|Q(?P<q>[1-4])\b)"
                     rf"(?:\s*(?:(?:{of})\s+|-\s*)?(?P<year>{year4_after_sep}|{yy}|{relyear}))?"),
         ("quarter_iso", rf"(?<![\d])(?P<year>\d{{4}})-?Q(?P<q>[1-4])\b"),
-        ("half", rf"{partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
+        ("half", rf"(?<![\w]){partlead}?(?<![\w])(?:(?P<ord>{ordinal})\s+(?:{half_w})|H(?P<h>[12])\b)"
                  rf"(?:\s*-\s*(?P<hyear>{year4_after_sep})|\s*(?:(?:{of})\s+)?(?:(?:{art})\s+(?:{yearnoun})\s+)?"
                  rf"(?P<year>{yearspec}))"),
         ("week", rf"(?<![\w])(?:{week_w})\.?\s*(?P<w>\d{{1,2}})\b(?:\s*(?:(?:{of})\s+)?(?P<year>{year4}|{yy}))?"),
         ("year_range", rf"(?:(?:{of})\s+)?(?P<y1>{year4})\s*(?P<link>{links})\s*(?P<y2>(?:19|20)\d\d|['’]?\d{{2}})(?![\d]|,\d|\.\d|\s*%)"),
-        ("year", rf"{partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
-        ("relyear", rf"{partlead}?(?<![\w])(?P<year>{relyear})"),
+        ("year", rf"(?<![\w]){partlead}?(?:(?P<noun>{yearnoun})\s+)?(?P<year>{year4}|{yy})(?!\s*(?:[-–—/]|t/m)\s*\d)"),
+        ("relyear", rf"(?<![\w]){partlead}?(?<![\w])(?P<year>{relyear})"),
         # "eind van het jaar": the current year, but only after a part word
-        ("relyear", rf"{partlead}(?<![\w])(?P<year>{part_relyear})"),
+        ("relyear", rf"(?<![\w]){partlead}(?<![\w])(?P<year>{part_relyear})"),
         # "komend kwartaal", "eind volgende maand", "deze week": a unit counted from the anchor
-        ("relunit", rf"{partlead}?(?<![\w])(?:(?:{art})\s+)?(?P<uq>{squal})\s+(?P<unit>{quarter_w}|{month_w}|{week_w})\b"),
+        ("relunit", rf"(?<![\w]){partlead}?(?<![\w])(?:(?:{art})\s+)?(?P<uq>{squal})\s+(?P<unit>{quarter_w}|{month_w}|{week_w})\b"),
     ]
     compiled = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
     fillers = _alt(v["fillers"])

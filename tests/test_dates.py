@@ -413,3 +413,8 @@ def test_a_unit_counted_from_no_date_is_no_expression():
 
 def test_half_year_written_with_a_hyphen():
     assert vals(one("gepland voor H2-2025", A23)) == ("2025-07-01", "half", "2025-H2", "BEFORE")
+
+
+def test_part_words_inside_other_words_are_not_parts():
+    e = one("de herstart 2024 van het project", A23)
+    assert (e.text, e.part, e.date) == ("2024", None, "2024-12-31")
