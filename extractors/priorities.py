@@ -12,6 +12,8 @@ in vocab/structure.yaml.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -50,10 +52,17 @@ def _any(rxs, text: Optional[str]) -> bool:
     return bool(text) and any(rx.search(text) for rx in rxs)
 
 
-def _has_list_cue(text: Optional[str]) -> bool:
+def _has_list_cue(text: Optional[str], fuzzy: bool = True) -> bool:
     # an explicit ranking ("in volgorde van prioriteit") also announces a priority list
     return (_any(vocab()["list_cues_rx"], text) or _any(vocab()["ranking_cues_rx"], text)
-            or _fuzzy_cue(text))
+            or (fuzzy and _fuzzy_cue(text)))
+
+
+@functools.cache
+def _cue_rx() -> re.Pattern:
+    """All list and ranking cues as one pattern: one scan per sentence of running text."""
+    v = vocab()
+    return re.compile("|".join(f"(?:{p})" for p in v["list_cues_re"] + v["ranking_cues_re"]), re.IGNORECASE)
 
 
 def _fuzzy_cue(text: Optional[str]) -> bool:
@@ -371,14 +380,21 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
     out = []
     for page in doc.pages:
         text = page.text
-        blocked = [(b.char_start, b.char_end) for b in structure.lists if b.page == page.number]
-        blocked += [(h.char_start, h.char_end) for h in structure.headings if h.page == page.number]
+        spans = sorted([(b.char_start, b.char_end) for b in structure.lists if b.page == page.number]
+                       + [(h.char_start, h.char_end) for h in structure.headings if h.page == page.number])
+        starts = [a for a, _ in spans]
+        reach = [0]  # reach[k]: the furthest end of spans[:k]
+        for _, b in spans:
+            reach.append(max(reach[-1], b))
         for m in _SENTENCE.finditer(text):
             sent = m.group()
-            if ("," not in sent and ";" not in sent) or not _has_list_cue(sent) or _is_negative(sent) or sent.rstrip().endswith(":"):
+            # every sentence of the document comes here: exact cues only, cheapest test first
+            if ("," not in sent and ";" not in sent) or sent.rstrip().endswith(":") \
+                    or not _cue_rx().search(sent) or _is_negative(sent):
                 continue
             s0, s1 = m.start(), m.end()
-            if any(a < s1 and s0 < b for a, b in blocked):
+            # inside or across a list or a heading: those are read as such
+            if reach[bisect.bisect_left(starts, s1)] > s0:
                 continue
             cue = None
             for rx in v["list_cues_rx"]:

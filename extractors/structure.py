@@ -9,6 +9,7 @@ Every offset indexes into `Page.text` of the page named.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -426,6 +427,12 @@ def _toc_section_lines(doc: Document) -> dict[int, dict[int, str]]:
                     entry = (m.group("num"), key)
             flat.append((page.number, i, entry))
     out: dict[int, dict[int, str]] = {}
+    where: dict[tuple[str, str], list[int]] = {}  # entry -> its positions in `flat`, ascending
+    plain = [0]  # plain[x]: lines that are no entry among flat[:x]
+    for x, (_, _, entry) in enumerate(flat):
+        if entry is not None:
+            where.setdefault(entry, []).append(x)
+        plain.append(plain[-1] + (entry is None))
     k = 0
     while k < len(flat):
         # a contents run: adjacent entries whose top-level numbers go 1, 2, 3, ...
@@ -444,15 +451,13 @@ def _toc_section_lines(doc: Document) -> dict[int, dict[int, str]]:
         if expect - 1 < 3:
             k = max(k + 1, j if run else k + 1)
             continue
-        wanted = {flat[r][2] for r in run}
-        found: list[int] = []
-        seen: set = set()
-        for x in range(j, len(flat)):
-            e = flat[x][2]
-            if e in wanted and e not in seen:
-                seen.add(e)
-                found.append(x)
-        spread = all(any(flat[y][2] is None for y in range(a + 1, b)) for a, b in zip(found, found[1:]))
+        found = []
+        for e in {flat[r][2] for r in run}:
+            later = where[e][bisect.bisect_left(where[e], j):]
+            if later:
+                found.append(later[0])
+        found.sort()
+        spread = all(plain[b] - plain[a + 1] > 0 for a, b in zip(found, found[1:]))
         if len(found) >= 2 and spread:
             for x in found:
                 out.setdefault(flat[x][0], {})[flat[x][1]] = flat[x][2][0]
