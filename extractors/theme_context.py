@@ -525,8 +525,13 @@ def _enclosing_reported(vocab: ThemeVocab, lines: list[Line], k: int, max_lines:
         ln_level = ln.chapter if ln.chapter else ln.level
         if (ln.kind != "heading" and not ln.chapter) or ln_level >= level and level != 99:
             continue
-        if _judge(vocab, ln.text) == "reported":
+        if ln.text.endswith(":"):
+            continue  # the lead-in of a list above governs that list, not this one
+        v = _judge(vocab, ln.text)
+        if v == "reported":
             return True
+        if v == "adopted":
+            return False  # the nearest heading that names the issuer's priorities governs
         level = ln_level
         if level <= 1:
             break
@@ -633,6 +638,8 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
             cue_end = min(cue_ends)
             after = [i for i in inside if mentions[i].char_start >= cue_end]
             if not after:
+                for i in _subjects(vocab, page.text, s, cue_end, inside, mentions):
+                    adopt(i, " ".join(text.split()), page.number, None, "sentence")
                 continue
             # a "sentence" the splitter ran across paragraphs (a lead-in, its list, the next
             # paragraph) ends at the first paragraph break after the first listed theme
@@ -653,8 +660,46 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
                 continue
             if len(between) > 120:  # the cue is too far from the themes to govern them
                 continue
+            if introduced and not quoted and len(themes_after) < 2 and len(between.split()) > 5:
+                # "Speerpunt: vroegtijdige signalering van jongeren die door criminele netwerken
+                # ..." describes a measure; a label names its theme right after the colon
+                continue
             for i in after:
                 adopt(i, " ".join(text.split()), page.number, None, "sentence")
+
+
+_COPULA_CACHE: dict[int, re.Pattern] = {}
+
+
+def _subjects(vocab: ThemeVocab, text: str, s: int, cue_end: int, inside: list[int],
+              mentions: list[ThemeMention]) -> list[int]:
+    """Themes that are the subject of a sentence whose predicate is the priority cue."""
+    verbs = vocab.context.get("subject_priority_verbs") or []
+    if not verbs:
+        return []
+    pat = _COPULA_CACHE.get(id(vocab))
+    if pat is None:
+        pat = _COPULA_CACHE[id(vocab)] = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, verbs)), re.IGNORECASE)
+    para = [b.end() for b in _PARA_BREAK_RE.finditer(text, s, cue_end)]
+    start = para[-1] if para else s
+    head = [i for i in inside if start <= mentions[i].char_start < cue_end]
+    if not head or len(text[start:mentions[head[0]].char_start].split()) > 6:
+        return []
+    if any(p.search(text, start, mentions[head[0]].char_start) for p in vocab.cue_res["example_cues"]):
+        return []  # "De overige onderwerpen, zoals brandveiligheid, ..." are examples
+    last_end = max(mentions[i].char_end for i in head)
+    if cue_end - last_end > 110 or not pat.search(text, start, cue_end):
+        return []
+    first = mentions[head[0]]
+    # only the subject phrase: the themes joined to the first one by commas or "en"
+    out, prev_end = [head[0]], first.char_end
+    for i in head[1:]:
+        if _SEP_RE.match(text[prev_end:mentions[i].char_start]) or mentions[i].char_start < prev_end:
+            out.append(i)
+            prev_end = max(prev_end, mentions[i].char_end)
+        else:
+            break
+    return out
 
 
 def _list_end(vocab: ThemeVocab, text: str, s: int, e: int) -> Optional[int]:

@@ -674,3 +674,59 @@ def test_semicolons_between_list_items_still_enumerate():
             "Aandacht gaat uit naar mensenhandel; witwassen; zorgfraude en vakantieparken.\n")
     rows, _ = summary(text)
     assert all(rows[t].prioritized for t in ("mensenhandel", "witwassen", "zorgfraude", "vakantieparken"))
+
+
+def test_priorities_of_the_previous_plan_are_not_chosen_again():
+    text = ("Terugblik\n\nIn het vorige veiligheidsplan (2018-2021) waren de prioriteiten woninginbraak, "
+            "jeugdoverlast en drugsoverlast.\n")
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_new_priorities_after_a_look_back_at_the_old_ones():
+    text = ("Evaluatie\n\nDe prioriteiten van de vorige planperiode waren:\n\n- Woninginbraken\n- Jeugdoverlast\n\n"
+            "Keuzes voor 2025-2028\n\nDe raad kiest nu voor de volgende prioriteiten:\n\n- Ondermijning\n- Cybercrime\n")
+    rows, _ = summary(text)
+    assert rows["ondermijning"].prioritized and rows["cybercrime"].prioritized
+    assert not rows["woninginbraak"].prioritized and not rows["jeugdoverlast"].prioritized
+
+
+def test_the_same_priority_kept_from_the_previous_plan_is_still_chosen():
+    text = "Ook in deze planperiode blijft ondermijning, net als in het vorige plan, onze eerste prioriteit.\n"
+    rows, _ = summary(text)
+    assert rows["ondermijning"].prioritized
+
+
+@pytest.mark.parametrize("sentence, theme", [
+    ("Ondermijning is voor de hele regio het belangrijkste speerpunt.", "ondermijning"),
+    ("Ook in deze planperiode blijft jeugdoverlast een prioriteit.", "jeugdoverlast"),
+    ("Woninginbraken en straatroof vormen samen ons eerste speerpunt.", "straatroof"),
+])
+def test_theme_as_subject_of_a_priority_predicate_is_prioritised(sentence, theme):
+    rows, _ = summary(sentence + "\n")
+    assert rows[theme].prioritized
+
+
+@pytest.mark.parametrize("sentence", [
+    "Cybercrime is een landelijke prioriteit; de gemeente sluit daar bij aan waar het kan.",
+    "Het aantal woninginbraken is gedaald, wat lang een prioriteit van de politie was.",
+    "Verkeersveiligheid is in deze planperiode geen prioriteit.",
+])
+def test_subject_of_someone_elses_or_a_rejected_priority_is_not(sentence):
+    rows, _ = summary(sentence + "\n")
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_examples_before_a_priority_predicate_are_not_its_subject():
+    text = ("De overige onderwerpen, zoals brandveiligheid en verkeersveiligheid, zijn onderdeel van het "
+            "basisniveau en krijgen gee prioriteit.\n")  # a noisy "geen"
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+
+
+def test_a_colon_label_describing_a_measure_adopts_no_theme_deep_inside_it():
+    text = "Speerpunt: vroegtijdige signalering van jongeren die door criminele netwerken worden benaderd.\n"
+    rows, _ = summary(text)
+    assert not any(r.prioritized for r in rows.values())
+    rows, _ = summary("Speerpunt: de aanpak van ondermijning.\n")
+    assert rows["ondermijning"].prioritized
