@@ -192,7 +192,7 @@ def classify(doc: Document, title: Optional[str]) -> str:
     if any(rx.match(l) for l in lines for rx in v["salutation_rx"]) and (
             any(rx.match(l) for l in lines for rx in v["closing_rx"])
             # or signed by a body without a closing formula ("De Minister van ...,")
-            or any(rx.match(l) for l in lines[-15:] for rx in v["body_signature_rx"])):
+            or any(l[:1].isupper() and rx.match(l) for l in lines[-15:] for rx in v["body_signature_rx"])):
         return "brief"
     # 3. a memo header
     fields = sum(1 for l in head[:15] for rx in v["memo_rx"] if rx.match(l))
@@ -245,6 +245,8 @@ def extract_issuer(doc: Document) -> Optional[str]:
         return signature
     lines = [l.strip() for p in doc.pages for l in p.text.split("\n") if l.strip()]
     for line in reversed(lines[-60:]):
+        if not line[:1].isupper():
+            continue  # a signing line starts with a capital; "de minister van ..." mid-sentence does not sign
         for rx in v["body_signature_rx"]:
             m = rx.match(line)
             if m:

@@ -208,3 +208,9 @@ def test_issuer_from_the_body_that_adopted_the_document():
     assert m["issuer"] == "Regionaal Veiligheidsoverleg"
     # "de gemeenteraad" alone names no body
     assert meta("Veiligheidsplan\n\nVastgesteld door de gemeenteraad op 3 maart 2020\n\nTekst.\n")["issuer"] is None
+
+
+def test_a_body_named_mid_sentence_at_a_line_start_does_not_sign():
+    text = ("Nota\n\nDe minister van LNV zal de brief verzenden. Hierover is gecommuniceerd door\n"
+            "de minister van LNV en u. Ten aanzien van dieren is advies opgesteld\n")
+    assert meta(text)["issuer"] is None
