@@ -69,6 +69,8 @@ def _vocab() -> dict:
     out["kind_line_rx"] = re.compile(rf"^(?:{kinds})$", re.IGNORECASE)
     labels = "|".join(re.escape(f) for f in data["title_fields"])
     out["title_label_rx"] = re.compile(rf"^(?:{labels})\s*:?$", re.IGNORECASE)
+    issuer_labels = "|".join(re.escape(f) for f in data["issuer_fields"])
+    out["issuer_label_rx"] = re.compile(rf"^(?:{issuer_labels})\s*:?$", re.IGNORECASE)
     out["form_word_rx"] = {t: re.compile(r"\b(?:" + "|".join(w) + r")\b", re.IGNORECASE)
                            for t, w in data["form_words"].items()}
     labels = "|".join(re.escape(f) for f in data["title_fields"])
@@ -234,12 +236,19 @@ def classify(doc: Document, title: Optional[str]) -> str:
 
 def extract_issuer(doc: Document) -> Optional[str]:
     v = _vocab()
-    for line in _head_lines(doc):
+    head = _head_lines(doc)
+    for line in head:
         m = v["issuer_field_rx"].match(line)
         if m:
             value = collapse(m.group("value") or m.group("value2") or "")
             if value:
                 return value
+    # PDF table cells: "Van" on a line of its own and the sender on the next line
+    for i, line in enumerate(head[:-1]):
+        nxt = head[i + 1]
+        if (v["issuer_label_rx"].match(line) and nxt[:1].isupper() and len(nxt.split()) <= 10
+                and not nxt.rstrip().endswith(":") and not is_field_line(nxt)):
+            return collapse(nxt)
     signature = _signature(doc)
     if signature:
         return signature

@@ -214,3 +214,10 @@ def test_a_body_named_mid_sentence_at_a_line_start_does_not_sign():
     text = ("Nota\n\nDe minister van LNV zal de brief verzenden. Hierover is gecommuniceerd door\n"
             "de minister van LNV en u. Ten aanzien van dieren is advies opgesteld\n")
     assert meta(text)["issuer"] is None
+
+
+def test_sender_label_on_its_own_line_and_the_sender_on_the_next():
+    m = meta("MEMO\nAan\nGemeenteraad\nVan\nTeam Veiligheid en Handhaving\nDatum\n3 juni 2024\n"
+             "Onderwerp\nCameratoezicht stationsgebied\n\nTekst.\n")
+    assert m["issuer"] == "Team Veiligheid en Handhaving"
+    assert m["title"] == "Cameratoezicht stationsgebied" and m["doc_type"] == "memo"
