@@ -199,6 +199,7 @@ def _barrier(text: str, a: int, b: int) -> bool:
 def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Optional[int]:
     """Index after the last token of `term` matched from token i, or None."""
     j = i
+    breakers = _gap_breakers()
     for wkeys in term.keys[1:]:
         found = None
         for k in range(j + 1, min(len(toks), j + 2 + max_gap)):
@@ -211,7 +212,7 @@ def _extend(term: Term, toks: list[Tok], i: int, text: str, max_gap: int) -> Opt
                 # "huiselijk en seksueel geweld" skips a conjunct; "sociale domein en
                 # veiligheid" would join two different phrases
                 break
-            if toks[k].lower in _gap_breakers():
+            if toks[k].lower in breakers:
                 # "jongeren die door criminele netwerken ..." is a clause, not "jonge criminelen"
                 break
         if found is None:
