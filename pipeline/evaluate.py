@@ -386,7 +386,8 @@ def _means_matches(means: str, theme_strings: set[str]) -> bool:
 def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_typos: Sequence[dict],
                 gold_themes: Sequence[dict] = (), not_false: Iterable[str] = (),
                 noise_words: Iterable[str] = ()) -> Score:
-    """A gold typo is found when a mention with that surface resolves to a theme whose label/id is `means`.
+    """A gold typo is found when a mention with that surface (or a fuzzy mention holding it as words)
+    resolves to a theme whose label/id is `means`.
 
     Precision counts fuzzy mentions: one is a false positive when its surface is
     neither a gold typo nor an `accept` string of the document (a correction
@@ -414,9 +415,14 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
     score = Score()
     typo_surfaces = {norm_theme(t["surface"]) for t in gold_typos or ()} | {norm_theme(x) for x in not_false}
     noise = {w for text in noise_words for w in tokens(text)}
+    def holds(mention: Any, surface: str) -> bool:
+        # a typo inside a longer fuzzy mention ("Ondermyning in het buitengebied") is corrected by it
+        found = norm_theme(get(mention, "surface"))
+        return found == surface or (get(mention, "match_kind") == "fuzzy" and f" {surface} " in f" {found} ")
+
     for typo in gold_typos or ():
         surface = norm_theme(typo["surface"])
-        hit = any(norm_theme(get(m, "surface")) == surface and _means_matches(typo["means"], strings_of(get(m, "theme_id")))
+        hit = any(holds(m, surface) and _means_matches(typo["means"], strings_of(get(m, "theme_id")))
                   for m in mentions)
         if hit:
             score.tp += 1
@@ -429,7 +435,7 @@ def score_typos(pred_mentions: Iterable[Any], pred_themes: Iterable[Any], gold_t
         if get(m, "match_kind") != "fuzzy":
             continue
         surface = norm_theme(get(m, "surface"))
-        if surface in seen or surface in typo_surfaces or surface in accepted:
+        if surface in seen or surface in accepted or any(holds(m, t) for t in typo_surfaces):
             continue
         if noise and noise & set(tokens(surface)):
             continue

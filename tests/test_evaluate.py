@@ -278,6 +278,15 @@ def test_typo_found_only_when_resolved_to_the_meant_theme():
     # a fuzzy "correction" of a word nobody misspelled is a false positive
     spurious = [mention("geweld", "gewelf", "fuzzy", "geweld")]
     assert ev.score_typos(spurious, [theme("geweld", "Geweld")], gold_typos, gold_themes).fp == 1
+    # a typo inside a longer fuzzy mention is corrected by it, and that mention is no false correction
+    inside = [mention("ondermijning", "Ondermjining in het buitengebied", "fuzzy", "ondermijning")]
+    s = ev.score_typos(inside, themes, gold_typos, gold_themes)
+    assert (s.tp, s.fp) == (1, 0)
+    # ... but only a fuzzy one, and only as whole words
+    assert ev.score_typos([mention("ondermijning", "Ondermjining in het buitengebied", "exact", "ondermijning")],
+                          themes, gold_typos, gold_themes).tp == 0
+    assert ev.score_typos([mention("ondermijning", "Ondermjiningen", "fuzzy", "ondermijning")],
+                          themes, gold_typos, gold_themes).tp == 0
     # theme typos: only the misspelling of a theme word counts there
     assert [t["surface"] for t in ev.theme_typos(GOLD)] == ["Ondermjining"]
 
