@@ -43,8 +43,11 @@ def _rules() -> dict:
 def clean_document(doc: Document) -> Document:
     rules = _rules()
     pages = [_normalize_chars(p.text, rules) for p in doc.pages]
-    pages, removed_running = _drop_running_lines(pages, rules)
-    pages = [_drop_furniture_lines(text, rules) for text in pages]
+    if pages:
+        doc.first_page_as_read = pages[0]
+    furniture: list[list[str]] = [[] for _ in pages]
+    pages, removed_running = _drop_running_lines(pages, rules, furniture)
+    pages = [_drop_furniture_lines(text, rules, removed) for text, removed in zip(pages, furniture)]
     pages, dropped_layer = _drop_duplicate_layer(pages, rules)
     pages = [_join_hyphenated(text, rules) for text in pages]
     pages = [_tidy(text) for text in pages]
@@ -52,7 +55,8 @@ def clean_document(doc: Document) -> Document:
         doc.notes.append(f"removed {removed_running} running header/footer lines")
     if dropped_layer:
         doc.notes.append(f"removed a duplicated text layer of {dropped_layer} lines")
-    doc.pages = [Page(p.number, text, has_tables=p.has_tables) for p, text in zip(doc.pages, pages)]
+    doc.pages = [Page(p.number, text, has_tables=p.has_tables, furniture=removed)
+                 for p, text, removed in zip(doc.pages, pages, furniture)]
     return doc
 
 
@@ -65,7 +69,7 @@ def _furniture_key(line: str) -> str:
     return _DIGITS.sub("#", _WS.sub(" ", line.strip().lower()))
 
 
-def _drop_running_lines(pages: list[str], rules: dict) -> tuple[list[str], int]:
+def _drop_running_lines(pages: list[str], rules: dict, furniture: list[list[str]]) -> tuple[list[str], int]:
     """Lines at the top/bottom of many pages that repeat (numbers aside) are headers/footers."""
     if len(pages) < 3:
         return pages, 0
@@ -81,7 +85,7 @@ def _drop_running_lines(pages: list[str], rules: dict) -> tuple[list[str], int]:
         return pages, 0
     removed = 0
     out = []
-    for text in pages:
+    for text, removed_here in zip(pages, furniture):
         lines = text.split("\n")
         nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
         edge = set(nonblank[:window] + nonblank[-window:])
@@ -89,15 +93,21 @@ def _drop_running_lines(pages: list[str], rules: dict) -> tuple[list[str], int]:
         for i, ln in enumerate(lines):
             if i in edge and _furniture_key(ln) in running:
                 removed += 1
+                removed_here.append(ln.strip())
                 continue
             keep.append(ln)
         out.append("\n".join(keep))
     return out, removed
 
 
-def _drop_furniture_lines(text: str, rules: dict) -> str:
-    lines = text.split("\n")
-    return "\n".join(ln for ln in lines if not any(r.match(ln.strip()) for r in rules["furniture_re"]) or not ln.strip())
+def _drop_furniture_lines(text: str, rules: dict, removed: list[str]) -> str:
+    keep = []
+    for ln in text.split("\n"):
+        if ln.strip() and any(r.match(ln.strip()) for r in rules["furniture_re"]):
+            removed.append(ln.strip())
+        else:
+            keep.append(ln)
+    return "\n".join(keep)
 
 
 def _drop_duplicate_layer(pages: list[str], rules: dict) -> tuple[list[str], int]:

@@ -25,7 +25,6 @@ import collections
 import datetime as dt
 import functools
 import re
-from pathlib import Path
 from typing import Optional
 
 from extractors.dates import DateExpression, find_dates
@@ -203,27 +202,10 @@ def _version_date(texts) -> Optional[dt.date]:
 
 
 def _furniture_texts(doc: Document):
-    """Text the cleaner removed (running headers/footers), where it is available.
-
-    Uses `doc.removed_lines` / `page.furniture` when the cleaner keeps them; otherwise
-    re-reads the source file once (only when no document date was found in the text).
-    """
-    kept = list(getattr(doc, "removed_lines", None) or [])
+    """The lines the cleaner removed as page furniture (running headers/footers), page by page."""
     for page in doc.pages:
-        kept += list(getattr(page, "furniture", None) or [])
-    if kept:
-        yield "\n".join(kept)
-        return
-    path = Path(doc.source_path) if doc.source_path and not doc.source_path.startswith("<") else None
-    if path is None or not path.is_file():
-        return
-    try:
-        from extractors.reader import read_document
-        raw = read_document(path)
-    except Exception:  # an unreadable source only costs the fallback, never the document
-        return
-    for page in raw.pages:
-        yield page.text
+        if page.furniture:
+            yield "\n".join(page.furniture)
 
 
 def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Optional[int], Optional[int]]:
@@ -321,22 +303,10 @@ def _title_block(text: str) -> set[int]:
 
 
 def _removed_title_lines(doc: Document) -> list[str]:
-    """Title-block lines of the first page as read from the source that the cleaned page 1 lacks."""
-    if not doc.pages or not doc.source_path or doc.source_path.startswith("<"):
-        return []
-    if not any("running" in note for note in doc.notes):
-        return []  # the cleaner removed no running lines: page 1 is as it came in
-    path = Path(doc.source_path)
-    if not path.is_file():
-        return []
-    try:
-        from extractors.reader import read_document
-        raw = read_document(path)
-    except Exception:  # an unreadable source only costs the fallback
-        return []
-    if not raw.pages:
-        return []
-    first = raw.pages[0].text
+    """Title-block lines of page 1 as the reader returned it that the cleaned page 1 lacks."""
+    first = doc.first_page_as_read
+    if not doc.pages or not first or not doc.pages[0].furniture:
+        return []  # the cleaner removed nothing from page 1: it is as it came in
     cleaned = " ".join(doc.pages[0].text.split())
     lines = [first[pos:first.find("\n", pos) if "\n" in first[pos:] else len(first)] for pos in sorted(_title_block(first))]
     return [ln for ln in lines if " ".join(ln.split()) not in cleaned]

@@ -17,6 +17,9 @@ class Page:
     text: str  # cleaned text; offsets of every record point into this
     has_tables: bool = False  # reader saw ruling lines / table layout here
     spacy_doc: Any = None  # spaCy Doc over `text`, set by extractors.nlp
+    # lines the cleaner removed as page furniture (running headers/footers, page labels): drafts
+    # carry their version date there, and a running header often repeats the title
+    furniture: list[str] = field(default_factory=list)
 
     def sentences(self) -> Iterator[tuple[int, int, str]]:
         """(start, end, text) of each sentence; whole lines when no parse exists."""
@@ -61,6 +64,9 @@ class Document:
     source_format: str  # txt, md, pdf, docx
     pages: list[Page] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what cleaning/reading did, for the log
+    # page 1 as the reader returned it: the cover's title block, which the cleaner may have
+    # dropped because a running header repeats it on later pages
+    first_page_as_read: str = ""
 
     @property
     def text(self) -> str:

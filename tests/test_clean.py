@@ -23,6 +23,17 @@ def test_running_header_and_numbered_footer_removed_from_every_page():
         assert page.text == body
 
 
+def test_removed_lines_are_kept_as_furniture_and_page_one_as_read():
+    bodies = ["Overlast in de wijk neemt af.", "De jeugd krijgt meer aandacht.",
+              "Ondermijning blijft een opgave.", "Evaluatie volgt na twee jaar."]
+    pages = [f"Veiligheidsplan Westerkwartier 2024-2027\n{body}\nPagina {n} van 4" for n, body in enumerate(bodies, 1)]
+    cleaned = clean_document(_doc(*pages))
+    assert cleaned.first_page_as_read == pages[0]
+    for n, (body, page) in enumerate(zip(bodies, cleaned.pages), 1):
+        assert page.text == body
+        assert page.furniture == ["Veiligheidsplan Westerkwartier 2024-2027", f"Pagina {n} van 4"]
+
+
 def test_page_labels_removed_but_numbers_in_text_kept():
     cleaned = clean_document(_doc("Pagina 2 van 7\nIn 2024 zijn er 12 inbraken.\n3/7\n- 4 -"))
     assert cleaned.pages[0].text == "In 2024 zijn er 12 inbraken."

@@ -168,6 +168,26 @@ def test_title_repeated_as_running_header_still_names_the_period(tmp_path):
     assert document_date_and_period(doc)[1:] == (2024, 2024)
 
 
+def test_title_dropped_as_running_header_names_the_period_without_rereading_the_source():
+    from extractors.clean import clean_document
+    body = "De aanpak wordt voortgezet. Het kader is het programma 2019-2022 en het programma 2019-2022. Pagina {n}\n"
+    pages = ["Veiligheidsagenda Drechtsteden 2023-2026\nRegionaal Veiligheidsoverleg\n" + body.format(n=n)
+             for n in range(1, 5)]
+    doc = clean_document(document_from_text("\f".join(pages)))  # in memory: no source file to read again
+    assert "Veiligheidsagenda" not in doc.pages[0].text
+    assert document_date_and_period(doc)[1:] == (2023, 2026)
+
+
+def test_version_date_in_a_dropped_running_footer_dates_the_document_in_memory():
+    from extractors.clean import clean_document
+    bodies = ["Jeugdoverlast vraagt om een aanpak per wijk.", "Het jongerenwerk is een partner.",
+              "De politie deelt haar beeld.", "De raad wordt jaarlijks geinformeerd."]
+    pages = [f"{body}\n\nBeleidsnota jeugd conceptversie 0.3 (14-02-2021) {n}\n" for n, body in enumerate(bodies, 1)]
+    doc = clean_document(document_from_text("\f".join(pages)))
+    assert all("conceptversie" not in p.text for p in doc.pages)
+    assert document_date_and_period(doc)[0] == dt.date(2021, 2, 14)
+
+
 def test_signing_line_with_a_month_is_the_documents_own_date_line():
     assert is_date_line("Leeuwarden, maart 2021")
     assert not is_date_line("Planning, maart 2021 start de pilot")
