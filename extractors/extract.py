@@ -18,21 +18,14 @@ from extractors import extractor_version
 from extractors.clean import clean_document
 from extractors.document import Document
 from extractors.errors import DocumentError
+from extractors.failed import failed_extraction
 from extractors.language import check_dutch
 from extractors.nlp import load_model, parse_pages
-from extractors.reader import read_document, file_identity
+from extractors.reader import read_document
 from extractors.records import DocumentRecord, Extraction
 from extractors.structure import parse_structure
 
 log = logging.getLogger(__name__)
-
-
-def failed_extraction(path: Path, status: str, message: str, retryable: bool = False) -> Extraction:
-    sha256, doc_id = file_identity(path)
-    record = DocumentRecord(doc_id=doc_id, source_path=str(path), sha256=sha256, status=status,
-                            error=message, extractor_version=extractor_version(),
-                            source_format=path.suffix.lower().lstrip("."), retryable=retryable)
-    return Extraction(document=record)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from extractors.failed import failed_extraction
 from extractors.records import Extraction
 from pipeline import workers
 
@@ -70,7 +71,6 @@ def ivp_run(batches: list[list[str]], workers_n: int = 1, timeout: Optional[floa
                 sum(map(len, batches)), len(batches), workers_n)
     futures = [extract_batch.submit(batch, workers_n, timeout) for batch in batches]
     results: list[Extraction] = []
-    failed_extraction = workers.failed_extraction
 
     for batch, future in zip(batches, futures):
         future.wait()

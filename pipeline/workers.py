@@ -27,9 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from extractors import extractor_version
-from extractors.reader import file_identity
-from extractors.records import DocumentRecord, Extraction
+from extractors.failed import failed_extraction
+from extractors.records import Extraction
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +43,6 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 #: also stops glibc from raising the threshold after the first large free, which is what
 #: otherwise turns one batch's tok2vec arrays into permanent heap.
 _MMAP_THRESHOLD = 128 * 1024
-
-
-def failed_extraction(path: Path, status: str, message: str, retryable: bool = False) -> Extraction:
-    """The row of a document that could not be extracted; equal to `extractors.extract.failed_extraction`.
-
-    Built here from the light record modules because importing `extractors.extract` pulls in
-    spaCy (~40 MB), which the parent process never uses.
-    """
-    sha256, doc_id = file_identity(path)
-    record = DocumentRecord(doc_id=doc_id, source_path=str(path), sha256=sha256, status=status,
-                            error=message, extractor_version=extractor_version(),
-                            source_format=path.suffix.lower().lstrip("."), retryable=retryable)
-    return Extraction(document=record)
 
 
 def _libc():

@@ -178,7 +178,8 @@ PARENT_PROBE = """
 import sys
 from pathlib import Path
 import pipeline.cli, pipeline.run, pipeline.flow, pipeline.workers as workers, pipeline.prefect_env
-row = workers.failed_extraction(Path(sys.argv[1]), "failed", "timed out", retryable=True)
+from extractors.failed import failed_extraction
+row = failed_extraction(Path(sys.argv[1]), "failed", "timed out", retryable=True)
 assert pipeline.flow._pool_size(2) == 2
 heavy = [m for m in ("spacy", "distributed", "prefect.server.api.server") if m in sys.modules]
 print(",".join(heavy) or "none")
@@ -193,18 +194,6 @@ def test_the_run_process_imports_neither_spacy_nor_dask_nor_the_prefect_server(t
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "none"
-
-
-def test_failed_row_built_in_the_parent_equals_the_extractors_own(tmp_path):
-    from extractors.extract import failed_extraction
-    from pipeline import workers
-
-    for name, body in (("verslag.pdf", b"%PDF-1.4 kapot"), ("notitie.TXT", "Notitie over jeugdoverlast".encode())):
-        path = tmp_path / name
-        path.write_bytes(body)
-        ours = workers.failed_extraction(path, "failed", "the extraction worker crashed", retryable=True)
-        theirs = failed_extraction(path, "failed", "the extraction worker crashed", retryable=True)
-        assert ours.tables() == theirs.tables()
 
 
 RELEASE_PROBE = """
