@@ -14,7 +14,7 @@ import functools
 import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -138,13 +138,31 @@ def _accuracy_note(nlp: Language) -> str:
     return name + (": " + ", ".join(parts) if parts else "")
 
 
-def parse_pages(pages: Iterable, batch_size: int = 32) -> None:
-    """Attach a spaCy Doc to each page, batched through `nlp.pipe`."""
+#: characters per `nlp.pipe` batch: the tagger and parser hold activations for a whole batch at
+#: once (~14 KB a token), so 32 dense pages cost a worker ~240 MB where 40,000 characters cost ~80
+MAX_BATCH_CHARS = 40_000
+
+
+def parse_pages(pages: Iterable, batch_size: int = 32, max_batch_chars: int = MAX_BATCH_CHARS) -> None:
+    """Attach a spaCy Doc to each page, batched through `nlp.pipe` by page count and by size."""
     pages = list(pages)
     nlp = load_model().nlp
     texts = [p.text[:MAX_PAGE_CHARS] for p in pages]
-    for page, doc in zip(pages, nlp.pipe(texts, batch_size=batch_size)):
-        page.spacy_doc = doc
+    for start, end in _batches([len(t) for t in texts], batch_size, max_batch_chars):
+        for page, doc in zip(pages[start:end], nlp.pipe(texts[start:end], batch_size=end - start)):
+            page.spacy_doc = doc
+
+
+def _batches(sizes: list[int], max_items: int, max_chars: int) -> Iterator[tuple[int, int]]:
+    """(start, end) runs of at most `max_items` items and `max_chars` characters (at least one item)."""
+    start, chars = 0, 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= max_items or chars + size > max_chars):
+            yield start, i
+            start, chars = i, 0
+        chars += size
+    if start < len(sizes):
+        yield start, len(sizes)
 
 
 def model_name() -> str:

@@ -78,3 +78,25 @@ def test_blank_tier_lemmas_handle_dutch_compounds(word, lemma):
     from extractors.nlp import dutch_lemma
 
     assert dutch_lemma(word) == lemma
+
+
+def test_parse_batches_bound_page_count_and_characters():
+    from extractors.nlp import _batches
+
+    assert list(_batches([10] * 5, max_items=2, max_chars=1000)) == [(0, 2), (2, 4), (4, 5)]
+    assert list(_batches([300, 300, 300, 50], max_items=32, max_chars=650)) == [(0, 2), (2, 4)]
+    assert list(_batches([5000, 10], max_items=32, max_chars=100)) == [(0, 1), (1, 2)]  # an oversized page alone
+    assert list(_batches([], max_items=32, max_chars=100)) == []
+
+
+def test_batching_by_size_gives_the_same_parse():
+    from extractors.document import document_from_text
+    from extractors.nlp import parse_pages
+
+    text = "\f".join(f"De gemeente pakt in {2020 + i} de overlast aan. Jongeren krijgen een plek." for i in range(6))
+    one, many = document_from_text(text), document_from_text(text)
+    parse_pages(one.pages)
+    parse_pages(many.pages, batch_size=32, max_batch_chars=60)
+    for a, b in zip(one.pages, many.pages):
+        assert [(t.text, t.lemma_, t.pos_, t.dep_, t.head.i) for t in a.spacy_doc] == \
+               [(t.text, t.lemma_, t.pos_, t.dep_, t.head.i) for t in b.spacy_doc]
