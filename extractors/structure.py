@@ -527,6 +527,12 @@ def _cross_page_sections(doc: Document, parsed: dict) -> dict[int, dict[int, str
 def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple[list[Heading], list[ListBlock]]:
     lines = _lines(page_no, text)
     markers = [_list_marker(l) if not l.blank and i not in sections else None for i, l in enumerate(lines)]
+    # "i." is a letter unless the next marker is "ii.": then it opens a roman list
+    later = [m for m in markers if m]
+    for k, m in enumerate(later[:-1]):
+        if m["family"] == "letter" and m["num"] in ("i", "I") and later[k + 1]["family"] == "roman" \
+                and _roman_value(later[k + 1]["num"]) == 2:
+            m["family"] = "roman"
     nonblank_idx = [i for i, l in enumerate(lines) if not l.blank]
     pos_in_nonblank = {i: k for k, i in enumerate(nonblank_idx)}
 
@@ -868,14 +874,36 @@ def _same_sub_family(block: Optional[ListBlock], open_item: Optional[dict], mk: 
     return bool(block and block.items and block.items[-1].depth == 1 and block.items[-1].family == mk["family"])
 
 
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ROMAN_FORM = re.compile(r"^(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+
+
+def _roman_value(s: str) -> int:
+    """The value of a well-formed roman numeral ("iv" -> 4, "IX" -> 9), else 0."""
+    low = s.lower()
+    if not low or not _ROMAN_FORM.match(low):
+        return 0
+    total = 0
+    for k, ch in enumerate(low):
+        v = _ROMAN_VALUES[ch]
+        nxt = _ROMAN_VALUES[low[k + 1]] if k + 1 < len(low) else 0
+        total += -v if v < nxt else v
+    return total
+
+
 def _follows(a: Optional[str], b: Optional[str]) -> bool:
     """b is the number/letter right after a ("1" -> "2", "a" -> "b", "5.a" -> "5.b" or "6")."""
     if not a or not b:
         return False
     if a.isdigit() and b.split(".")[0].isdigit():
         return int(b.split(".")[0]) == int(a) + 1
+    if len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha() and ord(b) == ord(a) + 1:
+        return True
+    ra, rb = _roman_value(a), _roman_value(b)
+    if ra and rb and (a.isupper() == b.isupper()):
+        return rb == ra + 1
     if len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha():
-        return ord(b) == ord(a) + 1
+        return False
     ma, mb = re.match(r"(\d+)\.([a-z])$", a), re.match(r"(\d+)(?:\.([a-z]))?$", b)
     if ma and mb:
         return (mb.group(2) and mb.group(1) == ma.group(1) and ord(mb.group(2)) == ord(ma.group(2)) + 1) or \

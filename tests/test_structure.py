@@ -255,3 +255,25 @@ def test_a_numbered_line_after_bullets_that_does_not_start_at_one_is_no_sub_item
     s = parse_structure(document_from_text("De speerpunten:\n- Ondermijning\n1. drugs\n2. witwassen\n- Jeugd\n"))
     assert [(i.text, i.depth) for i in s.lists[0].items] == [("Ondermijning", 0), ("drugs", 1), ("witwassen", 1),
                                                              ("Jeugd", 0)]
+
+
+def test_roman_numbered_list_keeps_its_fourth_and_ninth_items_before_running_text():
+    text = ("De raad koos de volgende speerpunten:\n\nI. Jeugdcriminaliteit\nII. Woonoverlast\n"
+            "III. Cybercrime\nIV. Drugsoverlast in de wijken\n\nElk speerpunt krijgt een eigen werkplan.\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for i in s.lists[0].items] == ["Jeugdcriminaliteit", "Woonoverlast", "Cybercrime",
+                                                  "Drugsoverlast in de wijken"]
+    assert not [h for h in s.headings if h.text.startswith("Drugsoverlast")]
+    items = "".join(f"{r}. Thema {k}\n" for k, r in enumerate(
+        ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"], 1))
+    s = parse_structure(document_from_text("Wij werken aan negen thema's:\n\n" + items + "\nDe uitwerking volgt.\n"))
+    assert [i.marker for i in s.lists[0].items][-2:] == ["VIII.", "IX."]
+    assert len(s.lists[0].items) == 9
+
+
+def test_lower_case_roman_items_follow_each_other():
+    text = ("Aandachtspunten voor dit jaar zijn:\n\ni. Fietsdiefstal\nii. Overlast in parken\n"
+            "iii. Zakkenrollerij\niv. Heling van goederen\n\nHierover rapporteren wij in het najaar.\n")
+    s = parse_structure(document_from_text(text))
+    assert [i.text for i in s.lists[0].items][-1] == "Heling van goederen"
+    assert len(s.lists[0].items) == 4
