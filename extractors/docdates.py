@@ -69,6 +69,14 @@ def _continuation_words() -> frozenset:
     return frozenset(w.lower() for w in load_yaml("deadline_cues.yaml")["continuation_words"])
 
 
+def _ocr_label_variants(labels) -> set[str]:
+    """One-edit OCR misreadings of one-word labels, by the rules dates.yaml keeps for date words."""
+    from extractors.dates import _ocr_variants, vocab as date_vocab
+    spec = date_vocab()["ocr_variants"]
+    real = {label.lower() for label in labels}
+    return {v for label in real for v in _ocr_variants(label, spec)} - real or {"(?!)"}
+
+
 def _alt(words) -> str:
     ws = sorted({w.lower() for w in words}, key=len, reverse=True)
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
@@ -79,7 +87,9 @@ def _patterns() -> dict[str, re.Pattern]:
     w = _words()
     return {
         # "Datum 9 mei 2023", "Datum : 20-10-2023", "**Datum:** 20 april 2018"
-        "label": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['date_labels'])})(?!\w)[\s*_]*[:.]?[\s*_]*(?:(?=\S)|$)", re.I),
+        "label": re.compile(rf"^[\s*_#>|-]*(?:(?:{_alt(w['date_labels'])})(?!\w)[\s*_]*[:.]?"
+                            # an OCR-garbled label ("Daum:", "Datun:") only with its colon
+                            rf"|(?:{_alt(_ocr_label_variants(w['date_labels']))})[\s*_]*:)[\s*_]*(?:(?=\S)|$)", re.I),
         "version": re.compile(rf"(?:{_alt(w['version_words'])})", re.I),
         "title": re.compile(rf"^[\s*_#>|-]*(?:{_alt(w['title_labels'])})\b[\s*_]*:?", re.I),
         "plan": re.compile(rf"(?:{_alt(w['plan_nouns'])})", re.I),

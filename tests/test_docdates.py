@@ -191,3 +191,14 @@ def test_version_date_in_a_dropped_running_footer_dates_the_document_in_memory()
 def test_signing_line_with_a_month_is_the_documents_own_date_line():
     assert is_date_line("Leeuwarden, maart 2021")
     assert not is_date_line("Planning, maart 2021 start de pilot")
+
+
+@pytest.mark.parametrize("label", ["Daum:", "Dtum :", "Datm:", "Verzendatum:"])
+def test_ocr_garbled_date_label_with_its_colon_still_dates_the_document(label):
+    text = (f"Gemeente Tholen\n\nVEILIGHEIDSVISIE 2021-2024\n\nVersie: concept voor de commissie\n{label} 14 april 2021\n"
+            "Portefeuillehouder: burgemeester\n\nDe raad besluit op 20 mei 2021 over deze visie.\n")
+    assert run(text)[0] == dt.date(2021, 4, 14)
+
+
+def test_a_garbled_label_without_a_colon_is_no_date_line():
+    assert not is_date_line("Daum 14 april 2021 zagen we een stijging")
