@@ -105,7 +105,7 @@ def _validate(data) -> None:
             require(isinstance(off, int) and -5 <= off <= 5, f"{key} {word!r}: offset {off!r}")
     for key in ("season_qualifiers", "post_qualifiers"):
         for word, q in data[key].items():
-            require(q in ("next", "this", "last"), f"{key} {word!r}: {q!r}")
+            require(q in ("next", "following", "this", "last"), f"{key} {word!r}: {q!r}")
     for word, rel in data["relations"].items():
         require(rel in RELATIONS, f"relation {word!r}: {rel!r} not in {RELATIONS}")
     require(data["for_reading_relation"] in data["relations"], "for_reading_relation must be a relation")
@@ -213,7 +213,7 @@ def _grammar() -> _Grammar:
         ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec})|{post})?"),
         ("day_range", rf"(?<![\w])(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
                       rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
-        ("month_range", rf"(?<![\w])(?:(?:{of})\s+)?(?P<month1>{month})\s*(?:{mlinks})\s*(?P<month2>{month})"
+        ("month_range", rf"(?<![\w])(?:(?:{of})\s+)?(?P<month1>{month})\s*(?P<mlink>{mlinks})\s*(?P<month2>{month})"
                         rf"(?:\s+(?:(?:{of})\s+)?(?P<year>{yearspec})|(?P<yy>\s*{yy}))?"),
         ("month", rf"(?<![\w]){partlead}?(?<![\w])(?P<month>{month})(?:\s*(?:(?:{of})\s+)?(?P<year>{yearspec})|{post})?"),
         ("season", rf"(?<![\w]){partlead}?(?<![\w])(?:(?P<qual>{squal})\s+)?(?P<season>{season})\b"
@@ -443,6 +443,10 @@ def _resolve_yearless(kind: str, anchor: Optional[dt.date], qual: Optional[str] 
         # "komend voorjaar" in May is next year's: this one is past its middle
         if (p.rep or p.end) < anchor:
             y += 1
+    elif qual == "following":
+        # "volgend voorjaar" on 15 March is the spring after this one: the first that has not begun
+        if p.start <= anchor:
+            y += 1
     elif qual == "last":
         if p.end >= anchor:
             y -= 1
@@ -490,7 +494,11 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
             range_first_day = (m1, d1)
         elif name == "month_range":
             m1, m2 = _month_num(gd["month1"]), _month_num(gd["month2"])
-            if m2 <= m1:
+            # "van oktober tot en met maart" runs over the turn of the year; a list or a choice
+            # ("mei en april", "juni of mei") does not, except for adjacent months ("december en januari")
+            link = _key(gd["mlink"])
+            listing = {_key(w) for w in g.v["consecutive_only_links"] + g.v["choice_links"]}
+            if m2 == m1 or (m2 < m1 and link in listing and (m1, m2) != (12, 1)):
                 return None
             ytok = gd.get("year") or gd.get("yy")
             kind, kw = "month", {"m": m2}
@@ -522,7 +530,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         elif name == "relunit":
             if anchor is None:
                 return None  # "komend kwartaal" without a document date names no period
-            step = {"next": 1, "this": 0, "last": -1}[g.v["season_qualifiers"][_key(gd["uq"])]]
+            step = {"next": 1, "following": 1, "this": 0, "last": -1}[g.v["season_qualifiers"][_key(gd["uq"])]]
             unit = _key(gd["unit"])
             relative = year_inferred = True
             if unit in {w.lower() for w in g.v["quarter_words"]}:
@@ -627,11 +635,12 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         expr.range_start_timex = first.isoformat()
         expr.start = first.isoformat()
     if name == "month_range":
-        first = _period("month", year, m=range_first_m)
+        y1 = year if range_first_m < kw["m"] else year - 1  # "oktober t/m maart 2025" starts in 2024
+        first = _period("month", y1, m=range_first_m)
         expr.is_range = True
         expr.kind = "month_range"
         expr.range_start = first.start.isoformat()
-        expr.range_start_timex = f"{year}-{range_first_m:02d}"
+        expr.range_start_timex = f"{y1}-{range_first_m:02d}"
         expr.start = first.start.isoformat()
     expr.interval = prd
     _finish(expr)

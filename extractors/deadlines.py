@@ -63,15 +63,19 @@ def _validate(data) -> None:
                 "past_finite", "perfect_auxiliaries", "future_markers", "participle_exceptions",
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
                 "what_trim_words", "reference_fillers", "abbreviations", "period_verbs", "determiners",
-                "target_cues", "period_labels", "modal_cues"):
+                "target_cues", "period_labels", "modal_cues", "habitual_cues",
+                "perfect_infinitive_verbs", "perfect_infinitive_breaks"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
 
 
 def _alt(words) -> str:
+    """Alternation of vocabulary phrases; a "*" in a phrase stands for (the rest of) one word:
+    "in de * maanden" matches "in de donkere maanden", "in de *maanden" "in de zomermaanden"."""
     ws = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ws)
+    word = lambda p: r"[\w-]*".join(re.escape(x) for x in p.split("*")) if "*" in p else re.escape(p)  # noqa: E731
+    return "|".join(r"\s+".join(word(p) for p in w.split()) for w in ws)
 
 
 @functools.cache
@@ -89,9 +93,15 @@ def _cues() -> dict:
         "lead_trim": re.compile(rf"^(?:[\s,.;:•\-–—*()]|\b(?:{_alt(data['what_trim_words'])})\b)+", re.I),
         "abbrev": re.compile(rf"(?:\b\w\.){{2,}}$|\b(?:{_alt(data['abbreviations'])})$", re.I),
         "recurring": w("recurring_cues"),
+        "habitual": w("habitual_cues"),
         "past_finite": w("past_finite"),
         "perfect": w("perfect_auxiliaries"),
         "future": w("future_markers"),
+        # auxiliary, up to eight words of the same clause, an infinitive-for-participle verb and its infinitive
+        # ("Het plan is dat zij in 2024 gaan samenwerken", "is om ... te gaan": the gap opens no new clause)
+        "perfect_infinitive": re.compile(rf"(?<![\w])(?:{_alt(data['perfect_auxiliaries'])})\s+"
+                                         rf"(?:(?!(?:{_alt(data['perfect_infinitive_breaks'])})(?![\w]))[^\s,;:.]+\s+){{0,8}}?"
+                                         rf"(?:{_alt(data['perfect_infinitive_verbs'])})\s+[\w-]+n(?![\w])", re.I),
         "participle": re.compile(r"(?<![\w])ge\w{2,}(?:d|t|en)(?![\w])", re.I),
         "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
         "determiner": re.compile(rf"(?<![\w])(?:{_alt(data['determiners'])})[\s()\-]*$", re.I),
@@ -237,6 +247,11 @@ def _past_tense(sentence: str, spacy_sent=None) -> bool:
         return True
     if c["past_finite"].search(sentence):
         return True
+    # "is in 2016 onder druk komen te staan", "zijn gaan samenwerken": a perfect whose participle is an
+    # infinitive; its own verb ("gaan", "moeten") is no future marker, one elsewhere is ("zal ... zijn gaan")
+    for m in c["perfect_infinitive"].finditer(sentence):
+        if not c["future"].search(sentence[:m.start()] + " " * (m.end() - m.start()) + sentence[m.end():]):
+            return True
     if c["future"].search(sentence):
         return False
     if c["perfect"].search(sentence):
@@ -310,6 +325,9 @@ def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.
     if c["reference"].search(before) or c["reference"].search(before_core):
         return False, None, "reference"
     if c["recurring"].search(before):
+        return False, None, "recurring"
+    if expr.year_inferred and not expr.relative and c["habitual"].search(before):
+        # "twee keer per jaar, in het voorjaar": a season or month without a year, every year
         return False, None, "recurring"
     cell = table_cell_entry(text, expr)
     planning = is_planning_entry(text, expr)

@@ -160,6 +160,12 @@ def test_backwards_month_range_is_not_a_range():
     ("komend najaar", A23, "2023-10-31", "half", True),
     ("komend voorjaar", A23, "2024-04-30", "half", True),  # spring 2023 is over on 9 May
     ("afgelopen najaar", A23, "2022-10-31", "half", True),
+    # "volgend" is the one after the season under way; "komend" may be the one under way
+    ("volgend voorjaar", dt.date(2024, 3, 20), "2025-04-30", "half", True),
+    ("komend voorjaar", dt.date(2024, 3, 20), "2024-04-30", "half", True),
+    ("volgende zomer", dt.date(2021, 7, 2), "2022-07-31", "half", True),
+    ("volgende zomer", dt.date(2021, 2, 2), "2021-07-31", "half", True),
+    ("Volgend najaar", dt.date(2019, 9, 30), "2020-10-31", "half", True),
     ("in het derde kwartaal", A23, "2023-09-30", "quarter", True),
     ("in week 45", A23, "2023-11-12", "month", True),
     ("in april en mei van dit jaar", dt.date(2023, 10, 20), "2023-05-31", "month", True),
@@ -418,3 +424,16 @@ def test_half_year_written_with_a_hyphen():
 def test_part_words_inside_other_words_are_not_parts():
     e = one("de herstart 2024 van het project", A23)
     assert (e.text, e.part, e.date) == ("2024", None, "2024-12-31")
+
+
+def test_month_range_over_the_turn_of_the_year():
+    a = dt.date(2016, 9, 1)
+    e = one("In de wintermaanden, van oktober tot en met maart, is er extra toezicht.", a)
+    assert (e.start, e.date, e.is_range) == ("2016-10-01", "2017-03-31", True)
+    e = one("van november t/m februari 2025", a)
+    assert (e.start, e.date) == ("2024-11-01", "2025-02-28")
+    e = one("in december en januari", a)
+    assert (e.start, e.date) == ("2016-12-01", "2017-01-31")
+    # a list or a choice of months in reverse order is no range
+    assert [x.text for x in find_dates("in mei en april", a)] == ["mei", "april"]
+    assert [x.text for x in find_dates("juni of mei", a)] == ["juni", "mei"]

@@ -589,3 +589,35 @@ def test_yearless_range_in_a_run_together_planning_table_is_that_years_slot():
     rows, _ = deadlines(text)
     assert [(r.date, r.precision, r.year_inferred) for r in rows] == [
         ("2026-03-31", "quarter", False), ("2026-08-31", "month", True), ("2026-12-31", "year", False)]
+
+
+# Habitual seasons and months: what happens every year is not due once. A written year keeps its reading.
+@pytest.mark.parametrize("text, expected", [
+    ("Datum: 5 februari 2024\n\nDrie keer per jaar, in het voorjaar, de zomer en het najaar, bespreekt de driehoek "
+     "de cijfers.", []),
+    ("Datum: 5 februari 2024\n\nIn de drukke maanden, van december tot en met februari, start de gemeente extra "
+     "surveillance.", []),
+    ("Datum: 5 februari 2024\n\nTijdens de wintermaanden, van november t/m januari, zal de wijkagent vaker "
+     "patrouilleren.", []),
+    ("Datum: 5 februari 2024\n\nIeder najaar bespreekt de raad de veiligheidsmonitor.", []),
+    ("Datum: 3 november 2023\n\nHet aantal inbraken daalt met 5% per jaar tot 2026.", [("2026-01-01", "tot 2026")]),
+    ("Datum: 3 november 2023\n\nVan november tot en met januari 2024 start de gemeente extra surveillance.",
+     [("2024-01-31", "Van november tot en met januari 2024")]),
+])
+def test_habitual_periods_are_not_deadlines(text, expected):
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == expected
+
+
+# A perfect with an infinitive for its participle ("is ... komen te staan", "zijn ... gaan") is history.
+@pytest.mark.parametrize("text, expected", [
+    ("Datum: 3 november 2023\n\nDe handhaving is in 2023 onder spanning komen te staan door ziekte.", []),
+    ("Datum: 3 november 2023\n\nDe wijkteams zijn in 2023 intensiever gaan samenwerken met de jongerenwerkers.", []),
+    ("Datum: 3 november 2023\n\nIn 2023 is de wachtlijst voor schuldhulp blijven groeien.", []),
+    # not a perfect: the verb belongs to a new clause or an infinitive, or a future auxiliary governs it
+    ("Datum: 3 november 2023\n\nHet plan is dat de wijkteams in 2024 gaan samenwerken.", [("2024-12-31", "in 2024")]),
+    ("Datum: 3 november 2023\n\nIn 2024 gaat de gemeente de aanpak uitbreiden.", [("2024-12-31", "In 2024")]),
+])
+def test_perfect_with_infinitive_is_past(text, expected):
+    rows, _ = deadlines(text)
+    assert [(r.date, r.date_text) for r in rows] == expected
