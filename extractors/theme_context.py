@@ -336,6 +336,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
     # 1. lists: items under a lead-in that announces the issuer's priorities
     item_verdict: dict[int, tuple[Optional[str], str, bool]] = {}  # item line -> (verdict, style, ranked)
     not_adopted_items: list[tuple[int, int, int]] = []  # (page, start, end) of reported/rejected items
+    list_blocks: list[list[int]] = []
     i = 0
     while i < len(lines):
         if lines[i].kind != "item" or lines[i].chapter:
@@ -370,6 +371,7 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                 verdict, ranked = inherited
         if verdict == "adopted" and _enclosing_reported(vocab, lines, first):
             verdict = "reported"
+        list_blocks.append(block)
         for b in block:
             item_verdict[b] = (verdict, style, ranked)
         for b in block:
@@ -437,6 +439,9 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             continue
         for x in idxs:
             adopt(x, item.item_text, item.page, item.rank if item.ranked and mentions[x].theme_id == item.theme_id else None, "priority")
+
+    # 4a. themes the document drops as priorities, and lists a following sentence rejects
+    _dropped(doc, vocab, mentions, by_page, lines, list_blocks, in_span, ctx)
 
     prioritized = {mentions[i].theme_id for i, v in ctx.verdicts.items() if v.adopted}
 
@@ -613,6 +618,82 @@ def _reported_section_test(vocab: ThemeVocab, lines: list[Line]):
         return memo[k]
 
     return test
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[,;]|[.!?:](?=\s)|\n[ \t]*\n")
+_EXTRA_RES: dict[tuple[int, str], list[re.Pattern]] = {}
+
+
+def _extra_res(vocab: ThemeVocab, key: str) -> list[re.Pattern]:
+    """Optional cue lists of themes_context.yaml compiled here (case-insensitive)."""
+    k = (id(vocab), key)
+    if k not in _EXTRA_RES:
+        _EXTRA_RES[k] = [re.compile(p, re.IGNORECASE) for p in vocab.context.get(key) or []]
+    return _EXTRA_RES[k]
+
+
+def _dropped(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, lines: list[Line],
+             list_blocks: list[list[int]], in_span, ctx: _Ctx) -> None:
+    drop_res = _extra_res(vocab, "dropped_cues")
+    back_res = _extra_res(vocab, "back_reference_cues")
+    list_back_res = _extra_res(vocab, "list_back_reference_cues")
+    headings = [k for k, ln in enumerate(lines) if ln.kind == "heading"]
+
+    def veto(idxs) -> None:
+        for x in idxs:
+            ctx.vetoed.add(x)
+            ctx.verdicts.pop(x, None)
+
+    def drop_theme(tid: str) -> None:
+        veto([x for x, m in enumerate(mentions) if m.theme_id == tid])
+
+    # a sentence that drops the themes before its cue, or the theme of its section
+    for page in doc.pages:
+        idxs = by_page.get(page.number, [])
+        for s, e, _sent in page.sentences():
+            text = page.text[s:e]
+            cue = min((m.start() for p in drop_res for m in [p.search(text)] if m), default=None)
+            if cue is None:
+                continue
+            clause_start = max((m.end() for m in _CLAUSE_BREAK_RE.finditer(text, 0, cue)), default=0)
+            inside = [i for i in idxs if s <= mentions[i].char_start < e]
+            before = [i for i in inside if s + clause_start <= mentions[i].char_start < s + cue]
+            if before:
+                for tid in {mentions[i].theme_id for i in before}:
+                    drop_theme(tid)
+                continue
+            if inside or not any(p.search(text, 0, cue) for p in back_res):
+                continue
+            above = [k for k in headings if (lines[k].page, lines[k].start) < (page.number, s)]
+            if not above:
+                continue
+            h = lines[above[-1]]
+            owners = in_span(h.page, h.start, h.end)
+            if owners:
+                drop_theme(mentions[owners[0]].theme_id)
+
+    # the sentence right after a list rejects the list ("Deze ... zijn voor ons geen ... prioriteiten")
+    for block in list_blocks:
+        last = lines[block[-1]]
+        j = block[-1] + 1
+        while j < len(lines) and (lines[j].kind == "blank" or (lines[j].kind == "text" and lines[j].page == last.page
+                                                                 and lines[j].start < last.item_end)):
+            j += 1
+        if j >= len(lines) or lines[j].kind != "text":
+            continue
+        ln = lines[j]
+        page = doc.page(ln.page)
+        sent = next(((s, e) for s, e, _x in page.sentences() if s <= ln.start < e), None)
+        if sent is None:
+            continue
+        text = " ".join(page.text[sent[0]:sent[1]].split())
+        if not any(p.search(text) for p in list_back_res) or not _any(vocab, "rejection_cues", text):
+            continue
+        if [i for i in by_page.get(ln.page, []) if sent[0] <= mentions[i].char_start < sent[1]]:
+            continue
+        for b in block:
+            item = lines[b]
+            veto(in_span(item.page, item.start, max(item.item_end, item.start + 1)))
 
 
 def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_page, adopt, ctx: _Ctx,

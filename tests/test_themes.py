@@ -730,3 +730,37 @@ def test_a_colon_label_describing_a_measure_adopts_no_theme_deep_inside_it():
     assert not any(r.prioritized for r in rows.values())
     rows, _ = summary("Speerpunt: de aanpak van ondermijning.\n")
     assert rows["ondermijning"].prioritized
+
+
+@pytest.mark.parametrize("text, dropped, kept", [
+    ("Het vorige plan kende drie prioriteiten: fietsendiefstal, jeugdoverlast en huiselijk geweld.\n\n"
+     "Fietsendiefstal\nHet aantal aangiften halveerde. De driehoek besluit fietsendiefstal vanaf 2025 niet langer "
+     "als speerpunt te behandelen.\n", "fietsendiefstal", "huiselijk_geweld"),
+    ("In 2020 koos de raad deze prioriteiten: verkeersoverlast, cybercrime en jeugdoverlast.\n\n"
+     "Jeugdoverlast\nDe overlast is sterk afgenomen. Wij stellen voor het thema niet meer in het "
+     "nieuwe veiligheidsplan op te nemen.\n", "jeugdoverlast", "cybercrime"),
+    ("De gemeente werkte aan drie speerpunten: woninginbraken, witwassen en horeca.\n\n"
+     "Na de evaluatie is horeca geen prioriteit meer; de aanpak loopt via de vergunningen.\n", "horeca", "witwassen"),
+])
+def test_a_theme_the_document_drops_as_priority_is_not_prioritized(text, dropped, kept):
+    rows, _ = summary(text)
+    assert not rows[dropped].prioritized
+    assert rows[kept].prioritized
+
+
+def test_the_sentence_after_a_list_can_reject_that_list():
+    text = ("De partners in de regio hebben voor deze periode de volgende prioriteiten gekozen:\n\n"
+            "- mensenhandel;\n- witwassen;\n- huiselijk geweld.\n\n"
+            "Deze gezamenlijke prioriteiten zijn voor onze gemeente geen aparte lokale speerpunten.\n\n"
+            "Onze eigen prioriteiten zijn:\n\n1. Fietsendiefstal\n2. Woonoverlast\n")
+    rows, _ = summary(text)
+    for tid in ("mensenhandel", "witwassen", "huiselijk_geweld"):
+        assert not rows[tid].prioritized, tid
+    assert rows["fietsendiefstal"].prioritized and rows["woonoverlast"].prioritized
+
+
+def test_other_negations_near_a_priority_do_not_drop_it():
+    rows, _ = summary("Onze prioriteiten zijn ondermijning en jeugdoverlast.\n\n"
+                      "Naast ondermijning kent het plan geen andere prioriteiten. Jeugdoverlast vraagt niet langer "
+                      "alleen om handhaving.\n")
+    assert rows["ondermijning"].prioritized and rows["jeugdoverlast"].prioritized
