@@ -361,11 +361,13 @@ def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)", re.S)
 # where the enumeration begins after the cue noun: "De speerpunten zijn X, Y en Z",
 # "... de prioriteiten van de politie X, Y en Z", "drie thema's, namelijk X, Y en Z"
+_PARA_BREAK = re.compile(r"\n[ \t]*\n")
 _ENUM_OPENER = re.compile(r"^.*(?:\bzijn|\bis|\bluiden|\bnamelijk|\bte\s+weten|:)\s+", re.S | re.I)
 _ENUM_OWNER = re.compile(r"^\s*(?:van\s+(?:de|het)\s+\S+\s+|in\s+\d{4}\s+)", re.I)
 _ENUM_LAST = re.compile(r"\s+(?:en|of)\s+")
 #: most words in one item of an enumeration in running text
 _ENUM_MAX_WORDS = 6
+_ENUM_MAX_WORDS_AFTER_COLON = 10
 
 
 def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
@@ -387,12 +389,16 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
         for _, b in spans:
             reach.append(max(reach[-1], b))
         for m in _SENTENCE.finditer(text):
-            sent = m.group()
+            sent, s0 = m.group(), m.start()
+            # a heading or paragraph above the sentence is no part of it ("Aanleiding\n\nIn ...")
+            para = list(_PARA_BREAK.finditer(sent))
+            if para:
+                sent, s0 = sent[para[-1].end():], s0 + para[-1].end()
             # every sentence of the document comes here: exact cues only, cheapest test first
             if ("," not in sent and ";" not in sent) or sent.rstrip().endswith(":") \
                     or not _cue_rx().search(sent) or _is_negative(sent):
                 continue
-            s0, s1 = m.start(), m.end()
+            s1 = m.end()
             # inside or across a list or a heading: those are read as such
             if reach[bisect.bisect_left(starts, s1)] > s0:
                 continue
@@ -435,11 +441,14 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
                 # no "zijn"/":" says where the items begin: the first item is the shortest
                 # ending of its segment that names the same theme ("... van het OM fraude")
                 parts[0] = _shortest_naming_suffix(parts[0], theme_for_text)
-            items, pos = [], m.start() + body_start
+            # a colon right before the items marks where they begin: they may run longer
+            # ("...: ondermijning op de bedrijventerreinen en in het buitengebied, jeugd en ...")
+            max_words = _ENUM_MAX_WORDS_AFTER_COLON if o and o.group().rstrip().endswith(":") else _ENUM_MAX_WORDS
+            items, pos = [], s0 + body_start
             for part in parts:
                 k = text.find(part.strip(), pos)
                 words = part.split()
-                if k < 0 or not (1 <= len(words) <= _ENUM_MAX_WORDS):
+                if k < 0 or not (1 <= len(words) <= max_words):
                     items = []
                     break
                 try:
@@ -454,8 +463,8 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             if len(items) < 3:
                 continue
             title = _tidy_title(re.sub(r"[,:]?\s*$", "", collapse(sent[:body_start])))
-            out.append(_Candidate("enumeration", page.number, m.start() + body_start, title, title, items,
-                                  _in_summary(structure, page.number, m.start())))
+            out.append(_Candidate("enumeration", page.number, s0 + body_start, title, title, items,
+                                  _in_summary(structure, page.number, s0)))
     return out
 
 

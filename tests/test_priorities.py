@@ -424,3 +424,25 @@ def test_enumeration_whose_last_item_has_en_inside_it():
             "cybercrime. Daarover later meer.\n")
     (items,) = lists_of(text).values()
     assert [i.item_text for i in items] == ["woninginbraak", "zorg en veiligheid", "cybercrime"]
+
+
+def test_enumeration_after_a_colon_may_have_longer_items():
+    text = ("Voor de komende vier jaar heeft het college drie speerpunten bepaald:\n"
+            "Woonoverlast in de oudere wijken van de stad, Cybercrime tegen ondernemers en "
+            "Fietsendiefstal bij de stations. Het college informeert de raad jaarlijks.\n")
+    (items,) = lists_of(text).values()
+    assert [i.item_text for i in items] == ["Woonoverlast in de oudere wijken van de stad",
+                                            "Cybercrime tegen ondernemers", "Fietsendiefstal bij de stations"]
+    # without the colon a long segment is running text, not an item
+    text = ("Het college bepaalde drie speerpunten, woonoverlast die in de oudere wijken van de stad toeneemt, "
+            "cybercrime en fietsendiefstal.\n")
+    assert not lists_of(text)
+
+
+def test_enumeration_in_the_paragraph_under_a_heading():
+    text = ("Inleiding\n\nDe driehoek heeft voor 2025 vier speerpunten gekozen: woninginbraak, witwassen, "
+            "jeugdoverlast en cybercrime. Daarover leest u hieronder meer.\n")
+    (items,) = lists_of(text).values()
+    assert [i.item_text for i in items] == ["woninginbraak", "witwassen", "jeugdoverlast", "cybercrime"]
+    page = document_from_text(text).pages[0].text
+    assert page[items[1].char_start:items[1].char_end] == "witwassen"
