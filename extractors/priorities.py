@@ -173,6 +173,18 @@ def _next_number(a: Optional[str], b: Optional[str]) -> bool:
     return nb == na and ma.group(2) and mb.group(2) and ord(mb.group(2)) == ord(ma.group(2)) + 1
 
 
+def _names_theme(text: str) -> bool:
+    try:
+        from extractors.themes import theme_for_text
+    except ImportError:
+        return False
+    title = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Za-z][.)]|[IVXivx]{1,4}\.)\s+", "", text)
+    try:
+        return theme_for_text(title) is not None
+    except Exception:
+        return False
+
+
 def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     v = vocab()
     blocks = [b for b in structure.lists if not b.table_like and b.top_items]
@@ -191,6 +203,11 @@ def _list_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
             ok = True
         else:
             ok = cue_heading is not None and not (headings and _is_negative(headings[0].text))
+            if ok and cue_heading is not headings[0] and not any(b.ordered for b in group) \
+                    and _names_theme(headings[0].text):
+                # "3. Speerpunten" / "3.1 Ondermijning" / "- drugshandel": the bullets detail
+                # one priority (its sub-themes); the list of priorities is elsewhere
+                ok = False
         if not ok:
             continue
         lengths = sorted(len(it.text.split()) for b in group for it in b.top_items)

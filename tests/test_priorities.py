@@ -446,3 +446,15 @@ def test_enumeration_in_the_paragraph_under_a_heading():
     assert [i.item_text for i in items] == ["woninginbraak", "witwassen", "jeugdoverlast", "cybercrime"]
     page = document_from_text(text).pages[0].text
     assert page[items[1].char_start:items[1].char_end] == "witwassen"
+
+
+def test_bullets_under_a_priority_heading_are_no_list_of_priorities():
+    text = ("# Veiligheidsplan\n\n## 2. Onze speerpunten\n\n### 2.1 Ondermijning\n\n"
+            "Wij werken samen met het RIEC. De inzet betreft:\n\n- drugshandel in de haven\n- witwassen via vastgoed\n"
+            "- illegale bewoning van recreatiewoningen\n\n### 2.2 Jeugdoverlast\n\nDe wijkteams zijn actief.\n")
+    lists = lists_of(text)
+    assert not [t for t, items in lists.items() if any("witwassen" in i.item_text for i in items)]
+    # a list right under the cue heading is still one
+    text = ("## 2. Onze speerpunten\n\nDe raad koos het volgende.\n\n- Drugshandel\n- Witwassen\n- Jeugdoverlast\n")
+    (items,) = lists_of(text).values()
+    assert [i.item_text for i in items] == ["Drugshandel", "Witwassen", "Jeugdoverlast"]
