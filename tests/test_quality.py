@@ -2,7 +2,8 @@
 
 The seeds carry the targets the product was specified with (themes, dates, structure issues); the
 held-out documents in samples/heldout were written apart from the seeds, so a rule that only fits the
-seeds shows here. A failure names the field and its figures: read `ivp eval ... --details` next.
+seeds shows here; the blind documents in samples/blind keep the level measured on them. A failure
+names the field and its figures: read `ivp eval ... --details` next.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipeline.evaluate import evaluate_folder
 ROOT = Path(__file__).resolve().parent.parent
 SEED_GOLD, SEED_TEXT, SEED_RENDERED = ROOT / "samples" / "gold", ROOT / "samples" / "text", ROOT / "samples" / "rendered"
 HELDOUT = ROOT / "samples" / "heldout"
+BLIND = ROOT / "samples" / "blind"
 
 #: field -> (minimum precision, minimum recall); None leaves that side unchecked
 SEED_TARGETS = {
@@ -42,6 +44,15 @@ HELDOUT_TARGETS = {
     "period": (0.9, 0.9),
 }
 HELDOUT_DEADLINE_F1 = 0.85
+
+#: the blind documents (samples/blind/README.md): below their figures with a margin, metadata left out
+#: (issuer and region there are known weak spots, not yet targets)
+BLIND_TARGETS = {
+    "themes_prioritized": (0.75, 0.85),
+    "priority_items": (0.85, 0.80),
+    "doc_type": (0.9, 0.9),
+}
+BLIND_DEADLINE_F1 = 0.90
 
 
 def _shortfalls(report: dict, targets: dict, deadline_f1: float) -> list[str]:
@@ -75,3 +86,10 @@ def test_heldout_documents_meet_the_targets_with_a_margin():
     report = evaluate_folder(HELDOUT / "gold", HELDOUT / "text")
     assert len(report["documents"]) >= 4
     assert _shortfalls(report, HELDOUT_TARGETS, HELDOUT_DEADLINE_F1) == []
+
+
+@pytest.mark.skipif(not (BLIND / "gold").is_dir(), reason="no blind documents")
+def test_blind_documents_keep_their_level():
+    report = evaluate_folder(BLIND / "gold", BLIND / "text")
+    assert len(report["documents"]) >= 5
+    assert _shortfalls(report, BLIND_TARGETS, BLIND_DEADLINE_F1) == []
