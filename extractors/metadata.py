@@ -33,7 +33,7 @@ def _vocab() -> dict:
         require(isinstance(data, dict), "expected a mapping")
         for key in ("doc_types", "form_words", "letter", "memo_header", "title_words", "body_words",
                     "body_min_count", "title_fields", "issuer_fields", "issuer_patterns_re", "signature_stop_re",
-                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "self_reference_re", "self_reference_owner_re", "adopted_by_re"):
+                    "issuer_signature_re", "issuer_letterhead_re", "reply_prefixes_re", "letterhead_kinds", "place_body_kinds", "police_unit_kinds", "self_reference_re", "self_reference_owner_re", "adopted_by_re"):
             require(key in data, f"missing key {key!r}")
         types = set(data["doc_types"])
         for key in ("form_words", "title_words", "body_words"):
@@ -67,6 +67,10 @@ def _vocab() -> dict:
     out["adopted_rx"] = [re.compile(p) for p in data["adopted_by_re"]]
     kinds = "|".join(re.escape(k) for k in sorted(data["letterhead_kinds"], key=len, reverse=True))
     out["kind_line_rx"] = re.compile(rf"^(?:{kinds})$", re.IGNORECASE)
+    place_bodies = "|".join(re.escape(k) for k in data["place_body_kinds"])
+    out["place_body_rx"] = re.compile(rf"^(?:{place_bodies})\s+(?P<name>\S.{{0,40}})$", re.IGNORECASE)
+    units = "|".join(re.escape(k) for k in sorted(data["police_unit_kinds"], key=len, reverse=True))
+    out["unit_line_rx"] = re.compile(rf"^(?:politie\s*)?(?:{units})\s+(?P<rest>\S.*)$", re.IGNORECASE)
     labels = "|".join(re.escape(f) for f in data["title_fields"])
     out["title_label_rx"] = re.compile(rf"^(?:{labels})\s*:?$", re.IGNORECASE)
     issuer_labels = "|".join(re.escape(f) for f in data["issuer_fields"])
@@ -135,7 +139,7 @@ def extract_title(doc: Document, structure: Structure) -> Optional[str]:
             break
         if _GENERIC_HEADINGS.match(h.text) or any(rx.match(h.text) for rx in v["form_line_rx"].values()):
             continue
-        if (h.raw.rstrip().endswith(":") or re.match(r"^(?:gemeente|provincie)\s+\S+$", h.text, re.IGNORECASE)
+        if (h.raw.rstrip().endswith(":") or (v["place_body_rx"].match(h.text) and len(h.text.split()) == 2)
                 or any(rx.match(h.text) for rx in v["letterhead_rx"]) or _is_unit_line(h.text)):
             continue  # a field label or the letterhead, not the title
         if len(h.text.split()) >= 2:
@@ -145,7 +149,7 @@ def extract_title(doc: Document, structure: Structure) -> Optional[str]:
 
 def _is_unit_line(text: str) -> bool:
     """'Eenheid Noord-Holland', 'District Zaanstreek-Waterland', 'Politie Limburg': a letterhead line."""
-    m = re.match(r"^(?:politie\s*)?(?:eenheid|district|regionale eenheid|politie)\s+(?P<rest>\S.*)$", text, re.IGNORECASE)
+    m = _vocab()["unit_line_rx"].match(text)
     if not m:
         return False
     rest = m.group("rest")
@@ -319,7 +323,7 @@ def _names_a_body(text: str) -> bool:
     words = text.split()
     if len(words) < 2 or re.search(r"\d", text):
         return False
-    if re.match(r"(?:gemeente|provincie)$", words[0], re.IGNORECASE):
+    if words[0].lower() in _vocab()["place_body_kinds"]:
         rest = " ".join(words[1:])
         return bool(gazetteer.resolve_municipality(rest, fuzzy=False) or gazetteer.resolve_province(rest))
     return words[-1][:1].isupper() and not any(w.endswith(".") for w in words)
@@ -388,7 +392,7 @@ def extract_region(doc: Document, title: Optional[str]) -> Optional[str]:
             return (supra or places)[0].surface
     # the letterhead names the body's own municipality or province ("Gemeente" / "Haarlem")
     for line in _joined_head_lines(doc, 8):
-        m = re.match(r"^(?:gemeente|provincie)\s+(?P<name>\S.{0,40})$", line, re.IGNORECASE)
+        m = _vocab()["place_body_rx"].match(line)
         if m:
             name = m.group("name").strip(" ,.")
             if gazetteer.resolve_municipality(name, fuzzy=False) or gazetteer.resolve_province(name):
