@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from extractors.failed import failed_extraction
 from extractors.records import Extraction
+from pipeline import lifeline
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ def rss_mb() -> float:
 
 
 def _worker_main(conn) -> None:
+    # A worker busy on a document would notice a dead parent only when it replies.
+    lifeline.end_with_parent(lifeline.exit_now)
     libc = _libc()
     _release_freed_memory_to_os(libc)
     # Imported here so that a worker costs spaCy, not Prefect.

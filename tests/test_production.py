@@ -417,14 +417,14 @@ def killed_run(work, local_runs):
                                                    encoding="utf-8")
     before = snapshot(out)
     proc = start("run", str(folder), "--out", str(out), out=out)
-    leftovers: list[int] = []
+    leftovers: dict[int, str] = {}
     try:
         _wait_for(lambda: _holds_lock(out), 120, "the run to take the lock")
         second = ivp("run", str(folder), "--out", str(out), out=out, timeout=120)
         _wait_for(lambda: _extracting(proc.pid) or proc.poll() is not None, 600, "extraction to start")
         assert proc.poll() is None, "the run finished before it could be killed"
         time.sleep(1.0)
-        leftovers = _descendants(proc.pid)
+        leftovers = _commands(_descendants(proc.pid))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(30)
         yield out, folder, before, second, leftovers
@@ -436,6 +436,39 @@ def killed_run(work, local_runs):
                 pass
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _commands(pids: list[int]) -> dict[int, str]:
+    import psutil
+
+    commands = {}
+    for pid in pids:
+        try:
+            commands[pid] = " ".join(psutil.Process(pid).cmdline())
+        except psutil.NoSuchProcess:
+            pass
+    return commands
+
+
+def _running(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_kill_9_ends_the_runs_prefect_server_and_workers(killed_run):
+    """Nothing the killed run started outlives it: no orphaned uvicorn (~220 MB) per killed nightly run."""
+    _, _, _, _, leftovers = killed_run
+    assert any("uvicorn" in c for c in leftovers.values()), f"no Prefect server among {leftovers}"
+    assert any("spawn_main" in c for c in leftovers.values()), f"no extraction worker among {leftovers}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in leftovers):
+        time.sleep(0.2)
+    alive = {pid: c for pid, c in leftovers.items() if _running(pid)}
+    assert not alive, f"still running 30 s after kill -9 of ivp run: {alive}"
 
 
 def test_second_run_on_the_same_output_refuses_with_exit_code_3(killed_run):
