@@ -729,6 +729,8 @@ def _inline(doc: Document, vocab: ThemeVocab, mentions: list[ThemeMention], by_p
             cut = brk.start() if brk is not None else _list_end(vocab, page.text, s, e)
             if cut is not None:
                 after = [i for i in after if mentions[i].char_start < cut]
+            if not after:
+                continue  # the list the lead-in opens ends before any theme is named
             first = min(after, key=lambda i: mentions[i].char_start)
             between = page.text[cue_end:mentions[first].char_start]
             if any(p.search(between) for p in example_res):

@@ -764,3 +764,19 @@ def test_other_negations_near_a_priority_do_not_drop_it():
                       "Naast ondermijning kent het plan geen andere prioriteiten. Jeugdoverlast vraagt niet langer "
                       "alleen om handhaving.\n")
     assert rows["ondermijning"].prioritized and rows["jeugdoverlast"].prioritized
+
+
+def test_a_lead_in_whose_list_ends_before_any_theme_does_not_crash_the_blank_tier():
+    # the blank tier's sentencizer runs one "sentence" from the lead-in through a list whose
+    # first paragraph names no theme; the themes after the next capitalised line are another list
+    from extractors.nlp import _blank_pipeline
+
+    text = ("Het college kiest de volgende prioriteiten voor de komende jaren\n"
+            "- samenwerking met partners\nIn de wijken\n- ondermijning\n- cybercrime\n- jeugdoverlast\n")
+    doc = document_from_text(text, doc_id="t")
+    nlp = _blank_pipeline()
+    for page in doc.pages:
+        page.spacy_doc = nlp(page.text)
+    assert len(list(doc.pages[0].sentences())) == 1
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), Structure(), [])}
+    assert {"ondermijning", "cybercrime", "jeugdoverlast"} <= set(rows)
