@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_run(args) -> int:
     from pipeline.run import run
     from pipeline.store import OutputLocked
+    from pipeline.summary import format_summary
 
     if args.workers < 1:
         print("ivp run: --workers must be at least 1", file=sys.stderr)
@@ -128,22 +129,6 @@ def cmd_run(args) -> int:
         print("ivp run: no document could be read; see the messages above", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
-
-
-def format_summary(summary) -> str:
-    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items())) or "nothing extracted"
-    lines = [
-        f"ivp run {summary.run_id}: {summary.n_new} new, {summary.n_changed} changed, "
-        f"{summary.n_unchanged} unchanged, {summary.n_removed} removed; {statuses} "
-        f"in {summary.seconds:.1f} s",
-    ]
-    for path, status, message in summary.problems:
-        lines.append(f"  {status:9} {Path(path).name}: {message}")
-    if summary.skipped:
-        lines.append(f"  skipped {len(summary.skipped)} files that are not documents (.pdf/.txt/.md/.docx) or are "
-                     "README/SOURCES/.ivpignore'd")
-    lines.append(f"tables in {summary.out_dir}/ (ivp.duckdb, *.parquet, *.csv)")
-    return "\n".join(lines)
 
 
 def cmd_extract(args) -> int:

@@ -35,7 +35,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SERVER_STARTUP_SECONDS = 300  # `prefect server start` needs ~15 s idle, minutes on busy cores
 # No Prefect import at module level: the CLI imports this module to build its parser, and
 # Prefect reads its settings (PREFECT_HOME) once, at import. The served flow is
-# pipeline.flow.nightly.
+# pipeline.nightly.nightly.
 
 
 def add_arguments(p) -> None:
@@ -181,7 +181,7 @@ def run(args) -> int:
     from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect.types.entrypoint import EntrypointType
 
-    from pipeline.flow import nightly
+    from pipeline.nightly import nightly
 
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
