@@ -49,9 +49,10 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None) -> 
     with _timed(timings, "themes"):
         mentions = themes.find_mentions(doc)
     with _timed(timings, "priorities"):
-        priority_items = priorities.extract_priorities(doc, structure)
+        priority_tree = priorities.extract_priority_tree(doc, structure)
+        priority_items = [item for item, _subs in priority_tree]
     with _timed(timings, "themes"):
-        theme_rows = themes.summarize(doc, mentions, structure, priority_items)
+        theme_rows = themes.summarize(doc, mentions, structure, priority_items, priority_tree)
     with _timed(timings, "deadlines"):
         due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
     with _timed(timings, "tables"):
@@ -65,6 +66,7 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None) -> 
         spacy_model=load_model().name,
         **meta,
     )
+    mentions = mentions + themes.item_mentions(doc, priority_tree)  # the document's own words for its choices
     return Extraction(document=record, themes=theme_rows, theme_mentions=mentions,
                       priorities=priority_items, deadlines=due, municipality_priorities=matrix,
                       warnings=list(doc.notes) + warnings, timings=timings)

@@ -21,8 +21,9 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 from extractors.document import Document
+from extractors.outline import read_outline, walk
 from extractors.records import PriorityItem
-from extractors.structure import Heading, ListBlock, Structure, collapse, strip_markup, vocab
+from extractors.structure import Heading, ListBlock, ListItem, Structure, collapse, strip_markup, vocab
 
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))(['‘\"“„])(?P<body>[^'‘’\"“”\n]{2,90}?)(['’\"”])(?![^\W\d_])")
 _JOINER = re.compile(r"^\s*(?:,\s*(?:en|of)?|en|of|,)\s*$", re.IGNORECASE)
@@ -343,6 +344,51 @@ def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]
     return out
 
 
+# ---------------------------------------------------------------- the outline (table of contents)
+
+_KEYWORD_TITLE = re.compile(r"^(?:[^\W\d_]+\s+)?(?:prioriteit|speerpunt|focuspunt|focusgebied|aandachtsgebied|thema)\s+"
+                            r"(?P<rest>[^\W\d_].*)$", re.IGNORECASE)
+
+
+def _outline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    """Chapters of the table of contents that name priorities: the sub-entries of a chapter
+    "Prioriteiten" ("4 Prioriteiten 2017-2018" / "4.1 ..." / "4.2 ..."), or a run of chapters
+    each named after one ("4. Gezamenlijke prioriteit Geweld", "5. Gezamenlijke prioriteit ...").
+    Sub-entries that are priority categories themselves ("Landelijke prioriteiten") name no
+    theme; the sub-entries of an item are its sub-themes."""
+    def item(e, text):
+        k = e.title.find(text)
+        start = e.start + max(k, 0)
+        subs = [ListItem(c.page, c.start, c.end, c.title, marker=c.number, depth=1, number=c.number, family="outline")
+                for c in e.children]
+        return _Item(e.page, start, start + len(text), text, subs)
+
+    def candidate(title, items):
+        first = items[0]
+        return _Candidate("outline", first.page, first.start, _tidy_title(title), title, items,
+                          _in_summary(structure, first.page, first.start))
+
+    out = []
+    entries = read_outline(doc)
+    for e in walk(entries):
+        if e.children and _has_list_cue(e.title, fuzzy=False) and not _is_negative(e.title):
+            chosen = [c for c in e.children if not _has_list_cue(c.title, fuzzy=False)]
+            if len(chosen) >= 2 and len(chosen) == len(e.children):
+                out.append(candidate(e.title, [item(c, c.title) for c in chosen]))
+    for siblings in [entries] + [e.children for e in walk(entries)]:
+        run: list = []
+        for e in siblings + [None]:
+            m = _KEYWORD_TITLE.match(e.title) if e is not None else None
+            if m is not None and not _is_negative(e.title):
+                run.append((e, m.group("rest")))
+                continue
+            if len(run) >= 2:
+                out.append(candidate(run[0][0].title[:run[0][0].title.find(run[0][1])].strip() or run[0][0].title,
+                                     [item(x, rest) for x, rest in run]))
+            run = []
+    return out
+
+
 # ---------------------------------------------------------------- quoted enumerations
 
 def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
@@ -558,7 +604,8 @@ def _ranked(c: _Candidate) -> bool:
 
 
 def _preference(c: _Candidate) -> tuple:
-    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2, "enumeration": 3}[c.kind], -len(c.items), c.page,
+    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2, "outline": 3, "enumeration": 4}[c.kind],
+            -len(c.items), c.page,
             c.start)
 
 
@@ -573,7 +620,11 @@ def extract_priority_tree(doc: Document, structure: Structure) -> list[tuple[Pri
     a chosen theme is chosen too."""
     v = vocab()
     candidates = (_list_candidates(doc, structure) + _heading_candidates(doc, structure)
-                  + _inline_candidates(doc, structure) + _enumeration_candidates(doc, structure))
+                  + _inline_candidates(doc, structure) + _enumeration_candidates(doc, structure)
+                  + _outline_candidates(doc, structure))
+    for cand in candidates:  # a marker whose words the text layer put elsewhere ("1." alone) names nothing
+        cand.items = [it for it in cand.items if re.search(r"[^\W\d_]", it.text)]
+    candidates = [c for c in candidates if c.items]
     kept: list[_Candidate] = []
     for cand in sorted(candidates, key=_preference):
         if any(_duplicates(cand, k) for k in kept):

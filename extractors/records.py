@@ -42,7 +42,7 @@ class ThemeMention:
     doc_id: str
     theme_id: str
     surface: str  # the text as written
-    match_kind: str  # exact, lemma, abbreviation, fuzzy
+    match_kind: str  # exact, lemma, abbreviation, fuzzy; item (a chosen item, mapped), document (its own words)
     score: float  # 100 for exact matches
     page: int
     char_start: int

@@ -199,7 +199,7 @@ def _validate_context(data) -> None:
                 re.compile(v)
             except re.error as exc:
                 raise VocabError(f"{key}: {v!r} is not a valid regex ({exc})") from None
-    for key in ("subtheme_sentence_cues", "announced_count_cues"):
+    for key in ("subtheme_sentence_cues", "announced_count_cues", "item_head_ends"):
         for v in data.get(key) or []:
             try:
                 re.compile(v)
@@ -285,7 +285,7 @@ def load_vocab() -> ThemeVocab:
                 "ranking_cues", "list_introducers", "non_priority_cues", "example_enumeration_cues"):
         vocab.cue_res[key] = [re.compile(p, re.IGNORECASE) for p in ctx[key]]
     # optional: "<theme> gaat over / richt zich op / vallen ..." right after a prioritised theme
-    for key in ("subtheme_sentence_cues", "announced_count_cues"):
+    for key in ("subtheme_sentence_cues", "announced_count_cues", "item_head_ends"):
         vocab.cue_res[key] = [re.compile(p, re.IGNORECASE) for p in ctx.get(key) or []]
     shapes = ctx.get("line_shapes") or {}
     vocab.cue_res["heading"] = [re.compile(p, re.IGNORECASE) for p in shapes.get("heading") or []]

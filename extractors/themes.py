@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
+import unicodedata
+from dataclasses import dataclass
 
 from extractors.document import Document
 from extractors.fuzzy import default_matcher
@@ -114,7 +117,113 @@ def theme_for_text(text: str) -> str | None:
 
 
 def summarize(doc: Document, mentions: list[ThemeMention], structure: Structure,
-              priorities: list[PriorityItem]) -> list[Theme]:
+              priorities: list[PriorityItem], tree: list[tuple[PriorityItem, list]] | None = None) -> list[Theme]:
+    """One row per theme. Structure decides, the vocabulary names: every item of the issuer's
+    own priority list (and every sub-theme the outline nests under it) is a prioritised theme,
+    under its vocabulary theme when the vocabulary knows it and under the document's own words
+    (a slug id, no VNG field) when it does not."""
     from extractors.theme_context import summarize_themes
 
-    return summarize_themes(doc, mentions, structure, priorities)
+    rows = summarize_themes(doc, mentions, structure, priorities)
+    by_id = {r.theme_id: r for r in rows}
+    for c in chosen_items(tree if tree is not None else [(p, []) for p in priorities]):
+        row = by_id.get(c.theme_id)
+        if row is None:
+            row = by_id[c.theme_id] = Theme(doc_id=doc.doc_id, theme_id=c.theme_id, theme_label=c.words[min(1, len(c.words) - 1)],
+                                            parent_theme_id=c.parent, vng_field=None, prioritized=True,
+                                            rank=c.rank, mentions=1, first_page=c.page, evidence=c.evidence)
+            rows.append(row)
+        elif not row.prioritized:
+            row.prioritized, row.rank, row.evidence = True, c.rank, c.evidence
+    rows.sort(key=lambda r: (not r.prioritized, r.rank if r.rank is not None else 999, r.first_page, r.theme_id))
+    return rows
+
+
+@dataclass
+class ChosenItem:
+    """An item the document's structure marks as the issuer's choice, in its own words."""
+    words: list[str]  # the whole item, then its name alone when a focus follows it
+    theme_id: str
+    from_vocabulary: bool
+    parent: str | None
+    rank: int | None
+    page: int
+    start: int
+    end: int
+    evidence: str | None
+
+
+def chosen_items(tree: list[tuple[PriorityItem, list]]) -> list[ChosenItem]:
+    """Adopted priority items and the sub-themes listed under them. A sub-item the vocabulary
+    does not know counts only when the outline nests it (a sub-section of a chosen chapter):
+    a bullet under an item may be a measure, not a theme."""
+    out = []
+    for item, subs in tree:
+        words = item_words(item.item_text) if item.adopted else []
+        if not words:
+            continue
+        tid = item.theme_id or document_theme_id(item.item_text)
+        out.append(ChosenItem(words, tid, bool(item.theme_id), None, item.rank if item.ranked else None,
+                              item.page, item.char_start, item.char_end, item.list_title[:300] or None))
+        for sub in subs:
+            sub_words = item_words(sub.text)
+            sub_theme = theme_for_text(sub.text)
+            if not sub_words or (sub_theme is None and getattr(sub, "family", "") != "outline"):
+                continue
+            out.append(ChosenItem(sub_words, sub_theme or document_theme_id(sub.text), sub_theme is not None,
+                                  tid, None, sub.page, sub.char_start, sub.char_end, item.item_text[:300]))
+    return out
+
+
+_ITEM_MARKER = re.compile(r"^\s*(?:\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]+|[-•*–·▪◦●►])\s*")
+_ARTICLE = re.compile(r"^(?:de|het|een)\s+", re.IGNORECASE)
+
+
+@functools.cache
+def _approach_rx() -> re.Pattern:
+    words = load_vocab().context.get("item_approach_words") or ["aanpak"]
+    return re.compile(r"^(?:%s)\s+(?:van\s+(?:de\s+|het\s+)?)?" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+
+def item_words(text: str) -> list[str]:
+    """A priority item in the document's own words: the whole item, then, when a focus or an
+    explanation follows its name ("Veilige wijken, met focus op ..."), the name alone, and the
+    theme an approach word leads to ("Aanpak van X" names X)."""
+    whole = " ".join(_ITEM_MARKER.sub("", text or "").split()).strip(" .,;:")
+    if not whole:
+        return []
+    head = _item_name(whole)
+    out = [whole]
+    for name in (head, _approach_rx().sub("", head).strip(" .,;:")):
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _item_name(whole: str) -> str:
+    head = whole
+    for rx in load_vocab().cue_res["item_head_ends"]:
+        m = rx.search(head)
+        if m and m.start() > 0:
+            head = head[:m.start()]
+    return _ARTICLE.sub("", head).strip(" .,;:")
+
+
+def document_theme_id(text: str) -> str:
+    """A stable slug for a chosen theme the vocabulary does not know, from its own name."""
+    name = _item_name(" ".join(_ITEM_MARKER.sub("", text or "").split()).strip(" .,;:")) or text
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", name).strip("_")[:60] or "thema"
+
+
+def item_mentions(doc: Document, tree: list[tuple[PriorityItem, list]]) -> list[ThemeMention]:
+    """The words of each chosen item as mentions of its theme: match_kind "item" when the
+    vocabulary maps the item, "document" when it does not (the document's own words)."""
+    out = []
+    for c in chosen_items(tree):
+        sentence = doc.page(c.page).sentence_at(c.start, c.end)[2]
+        for surface in c.words:
+            out.append(ThemeMention(doc_id=doc.doc_id, theme_id=c.theme_id, surface=surface,
+                                    match_kind="item" if c.from_vocabulary else "document", score=100.0,
+                                    page=c.page, char_start=c.start, char_end=c.end, sentence=sentence))
+    return out

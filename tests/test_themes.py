@@ -643,15 +643,18 @@ def test_numbered_title_that_reports_partners_priorities_governs_the_text_below(
     assert not rows["mensenhandel"].prioritized
 
 
-def test_helper_item_of_a_reported_list_does_not_adopt_the_paragraph_after_it():
+def test_item_of_a_reported_list_does_not_adopt_the_paragraph_after_it():
+    # the priority list decides (extractors/priorities.py); its reported items prioritise nothing
+    from extractors.priorities import extract_priority_tree
+    from extractors.structure import parse_structure
+
     text = ("De landelijke prioriteiten zijn:\n\n- Mensenhandel\n\n"
             "Wij dragen bij aan de aanpak van mensenhandel in de haven.\n")
     doc = parsed(text)
-    start = text.index("Mensenhandel")
-    item = PriorityItem(doc_id="t", list_title="Landelijke prioriteiten", ranked=False, rank=None,
-                        item_text="Mensenhandel Wij dragen bij aan de aanpak van mensenhandel in de haven.",
-                        theme_id="mensenhandel", page=1, char_start=start, char_end=len(text) - 1, adopted=True)
-    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), Structure(), [item])}
+    structure = parse_structure(doc)
+    tree = extract_priority_tree(doc, structure)
+    assert tree and not any(item.adopted for item, _ in tree)
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), structure, [i for i, _ in tree], tree)}
     assert not rows["mensenhandel"].prioritized
 
 
