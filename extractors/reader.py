@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
+from typing import Iterator
 
 from extractors.document import Document, Page
 from extractors.errors import EmptyDocument, NeedsOCR, UnreadableDocument
@@ -108,8 +110,31 @@ def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_text_pages(text: str) -> list[Page]:
-    return [Page(i + 1, chunk) for i, chunk in enumerate(text.split("\f"))]
+#: a text page holds at most this many characters: a text file without form feeds (minutes,
+#: a compendium, a merged export) becomes pages of bounded size, so provenance, memory and each
+#: spaCy batch stay bounded however big the file is (nlp.MAX_BATCH_CHARS is the same size).
+MAX_TEXT_PAGE_CHARS = 40_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def split_text_pages(text: str, max_chars: int = MAX_TEXT_PAGE_CHARS) -> list[Page]:
+    """Pages at form feeds; a longer stretch is cut into blocks of at most `max_chars`."""
+    chunks = [block for chunk in text.split("\f") for block in _blocks(chunk, max_chars)]
+    return [Page(i + 1, chunk) for i, chunk in enumerate(chunks)]
+
+
+def _blocks(text: str, max_chars: int) -> Iterator[str]:
+    """`text` in consecutive pieces of at most `max_chars`, cut after the last paragraph break
+    in the second half of each piece (else a line break, else a space, else anywhere)."""
+    start = 0
+    while len(text) - start > max_chars:
+        end = start + max_chars
+        low = start + max_chars // 2
+        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text, low, end)]
+        cut = breaks[-1] if breaks else (text.rfind("\n", low, end) + 1 or text.rfind(" ", low, end) + 1 or end)
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
 
 
 # --- PDF --------------------------------------------------------------------

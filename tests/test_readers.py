@@ -118,3 +118,22 @@ def test_real_text_pdfs_in_samples_read(samples):
             continue
         doc = read_document(path)
         assert doc.n_chars > 500, path.name
+
+
+def test_a_long_text_without_form_feeds_becomes_pages_of_bounded_size_at_paragraph_breaks(tmp_path):
+    from extractors.reader import split_text_pages
+
+    paragraph = "De gemeente zet in op de aanpak van woninginbraak en ondermijning in de wijken.\n"
+    text = "".join(f"Paragraaf {i}\n{paragraph * 3}\n" for i in range(400))
+    pages = split_text_pages(text, max_chars=5_000)
+    assert len(pages) > 20 and all(len(p.text) <= 5_000 for p in pages)
+    assert "".join(p.text for p in pages) == text  # nothing lost, nothing added
+    assert all(p.text.endswith("\n\n") for p in pages[:-1])  # cut at paragraph breaks
+    assert [p.number for p in pages] == list(range(1, len(pages) + 1))
+    # a stretch without paragraph breaks is cut at a line break, then at a space
+    lines = split_text_pages("regel met woorden\n" * 1_000, max_chars=5_000)
+    assert all(p.text.endswith("\n") for p in lines[:-1]) and all(len(p.text) <= 5_000 for p in lines)
+    words = split_text_pages("woord " * 3_000, max_chars=5_000)
+    assert all(p.text.endswith(" ") and len(p.text) <= 5_000 for p in words[:-1])
+    # form feeds still separate pages; short pages stay whole
+    assert [p.text for p in split_text_pages("een\ftwee")] == ["een", "twee"]
