@@ -41,6 +41,9 @@ RELATIONS = MODS[3:] + ("NEUTRAL",)
 #: a yearless date that ended this long before the anchor is read as next year's
 #: ("in februari" in a November letter); shorter gaps are recent past events.
 ROLL_FORWARD_DAYS = 61
+#: a relative year that names the twelve months after the anchor ("het komende jaar"), not a calendar year
+NEXT_TWELVE_MONTHS = "next_twelve_months"
+TWELVE_MONTHS_IN_YEAR_UNTIL = 3  # an anchor up to March: "het komende jaar" is the year just begun
 
 
 @dataclass
@@ -102,7 +105,8 @@ def _validate(data) -> None:
         require(n in (1, 2, 3, 4, -1), f"ordinal {word!r}: {n!r}")
     for key in ("relative_years", "part_relative_years"):
         for word, off in data[key].items():
-            require(isinstance(off, int) and -5 <= off <= 5, f"{key} {word!r}: offset {off!r}")
+            require(off == NEXT_TWELVE_MONTHS or isinstance(off, int) and -5 <= off <= 5,
+                    f"{key} {word!r}: offset {off!r}")
     for key in ("season_qualifiers", "post_qualifiers"):
         for word, q in data[key].items():
             require(q in ("next", "following", "this", "last"), f"{key} {word!r}: {q!r}")
@@ -257,6 +261,9 @@ def _parse_year(token: str, anchor: Optional[dt.date]) -> tuple[Optional[int], b
         return (2000 + yy if yy < 70 else 1900 + yy), False, False
     v = _grammar().v
     off = v["relative_years"].get(t, v["part_relative_years"].get(t))
+    if off == NEXT_TWELVE_MONTHS:
+        # early in a year the twelve months ahead are that year's; later they reach into the next
+        off = 0 if anchor is None or anchor.month <= TWELVE_MONTHS_IN_YEAR_UNTIL else 1
     if off is not None:
         return (anchor.year + off if anchor else None), True, True
     return None, True, False

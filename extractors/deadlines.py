@@ -55,6 +55,9 @@ WHAT_MAX_WORDS = 18
 #: two sentences this similar (rapidfuzz ratio, letters and digits only) with the same date
 #: are one statement rendered twice (a second PDF text layer, with its own OCR noise)
 DUPLICATE_SIMILARITY = 90
+#: letters on one side of an expression that identify its sentence in a second rendering; fewer (a
+#: sentence that opens "Wij formuleren in 2021") are shared by different sentences
+SIDE_CONTEXT = 20
 
 
 def _validate(data) -> None:
@@ -64,7 +67,9 @@ def _validate(data) -> None:
                 "planning_entry_separators", "before_voor_words", "continuation_words", "clause_openers",
                 "what_trim_words", "reference_fillers", "abbreviations", "period_verbs", "determiners",
                 "target_cues", "period_labels", "modal_cues", "habitual_cues",
-                "perfect_infinitive_verbs", "perfect_infinitive_breaks"):
+                "perfect_infinitive_verbs", "perfect_infinitive_breaks", "separable_prefixes",
+                "inseparable_prefixes", "attributive_leads", "coordinators", "condition_openers",
+                "participles_without_ge", "goal_cues"):
         require(isinstance(data.get(key), list) and data[key], f"{key} must be a non-empty list")
         require(all(isinstance(w, str) and w.strip("\t") != "" or w == "\t" for w in data[key]),
                 f"{key}: entries must be non-empty strings")
@@ -90,6 +95,10 @@ def _cues() -> dict:
         "reference": re.compile(rf"(?<![\w.])(?:{_alt(data['reference_cues'])})[\s:]+"
                                 rf"(?:(?:{_alt(data['reference_fillers'])})\s+)*$", re.I),
         "clause_split": re.compile(rf"[;:]|\s[–—-]\s|,\s+(?=(?:{_alt(data['clause_openers'])})\b)", re.I),
+        # clause boundaries for tense: the above and a coordinating word between two clauses
+        "clause_bound": re.compile(rf"[;:]|\s[–—-]\s|,\s+(?=(?:{_alt(data['clause_openers'])})\b)"
+                                   rf"|\s(?:{_alt(data['coordinators'])})\s", re.I),
+        "condition": re.compile(rf"(?<![\w])(?:{_alt(data['condition_openers'])})(?![\w])", re.I),
         "lead_trim": re.compile(rf"^(?:[\s,.;:•\-–—*()]|\b(?:{_alt(data['what_trim_words'])})\b)+", re.I),
         "abbrev": re.compile(rf"(?:\b\w\.){{2,}}$|\b(?:{_alt(data['abbreviations'])})$", re.I),
         "recurring": w("recurring_cues"),
@@ -102,7 +111,13 @@ def _cues() -> dict:
         "perfect_infinitive": re.compile(rf"(?<![\w])(?:{_alt(data['perfect_auxiliaries'])})\s+"
                                          rf"(?:(?!(?:{_alt(data['perfect_infinitive_breaks'])})(?![\w]))[^\s,;:.]+\s+){{0,8}}?"
                                          rf"(?:{_alt(data['perfect_infinitive_verbs'])})\s+[\w-]+n(?![\w])", re.I),
-        "participle": re.compile(r"(?<![\w])ge\w{2,}(?:d|t|en)(?![\w])", re.I),
+        # "gemaakt", "vastgesteld", "ingezet", "aangenomen"; without ge- only the -d forms of be-/ver-/ont-
+        # verbs ("verbeterd", "ontwikkeld"): their -t forms are mostly present tense ("bevat", "verwacht")
+        "participle": re.compile(rf"(?<![\w])(?:(?:{_alt(data['separable_prefixes'])})?ge\w{{2,}}(?:d|t|en)"
+                                 rf"|(?:{_alt(data['inseparable_prefixes'])})\w{{2,}}d)(?![\w])", re.I),
+        "attributive_leads": {x.lower() for x in data["attributive_leads"]},
+        "bare_participle": w("participles_without_ge"),
+        "goal": w("goal_cues"),
         "participle_exceptions": {x.lower() for x in data["participle_exceptions"]},
         "determiner": re.compile(rf"(?<![\w])(?:{_alt(data['determiners'])})[\s()\-]*$", re.I),
         "separators": tuple(data["planning_entry_separators"]),
@@ -223,6 +238,21 @@ def row_end_entry(text: str, expr: DateExpression) -> bool:
     return any(_ROW_LEAD.match(ln) for ln in before + after)
 
 
+#: "3 Onze veiligheid in 2018: doelstelling en strategie 10": a numbered title and its page number
+_CONTENTS_ENTRY = re.compile(r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[^\W\d_].*?(?:[ \t.…]+)\d{1,3}[ \t]*$")
+
+
+def is_contents_line(text: str, pos: int) -> bool:
+    """The line at `pos` is an entry of a table of contents: it and a neighbouring line are numbered
+    titles that end in a page number."""
+    start, line = _line_of(text, pos)
+    if not _CONTENTS_ENTRY.match(line):
+        return False
+    before = [ln for ln in text[:start].split("\n") if ln.strip()][-1:]
+    after = [ln for ln in text[start + len(line):].split("\n") if ln.strip()][:1]
+    return any(_CONTENTS_ENTRY.match(ln) for ln in before + after)
+
+
 def _in_dated_rows(text: str, expr: DateExpression) -> bool:
     """A list row ending in its date next to another row that ends in a date: a planning table
     whose columns PDF extraction ran together ("1.2 Controles ... gemeente / politie van maart t/m mei")."""
@@ -240,31 +270,97 @@ def _in_dated_rows(text: str, expr: DateExpression) -> bool:
     return False
 
 
-def _past_tense(sentence: str, spacy_sent=None) -> bool:
+PAST, PERFECT, FUTURE, PRESENT = "past", "perfect", "future", "present"
+
+
+def clause_tense(sentence: str, spacy_sent=None) -> str:
+    """PAST (a finite past form: "was", "voerden we"), PERFECT (an auxiliary and a participle:
+    "is ... vastgesteld", "zijn gaan samenwerken"), FUTURE (a future marker: "zal", "wordt", "gaan")
+    or PRESENT. Word lists in deadline_cues.yaml; with a tagger its finite past forms and participles
+    count too, so the blank tier and the UD tier judge the same shapes."""
     c = _cues()
+    # the small tagger reads "gereed" as a past verb: a due word is never the clause's past
     if spacy_sent is not None and any(t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"]
-                                      for t in spacy_sent):
-        return True
+                                      and not c["due"].fullmatch(t.text) for t in spacy_sent):
+        return PAST
     if c["past_finite"].search(sentence):
-        return True
+        return PAST
     # "is in 2016 onder druk komen te staan", "zijn gaan samenwerken": a perfect whose participle is an
     # infinitive; its own verb ("gaan", "moeten") is no future marker, one elsewhere is ("zal ... zijn gaan")
     for m in c["perfect_infinitive"].finditer(sentence):
         if not c["future"].search(sentence[:m.start()] + " " * (m.end() - m.start()) + sentence[m.end():]):
-            return True
+            return PERFECT
     if c["future"].search(sentence):
-        return False
-    if c["perfect"].search(sentence):
-        # "ge...en" is also a plural noun ("gemeenten", "gedetineerden", "gesprekken"): not after a determiner
-        parts = [m.group(0).lower() for m in c["participle"].finditer(sentence)
-                 if not c["determiner"].search(sentence[max(0, m.start() - 16):m.start()])]
-        if spacy_sent is not None:
-            nouns = {t.lower_ for t in spacy_sent if t.pos_ in ("NOUN", "PROPN")}
-            parts = [p for p in parts if p not in nouns]
-            # participles without ge- ("veranderd", "besproken") need the tagger
-            parts += [t.lower_ for t in spacy_sent if t.morph.get("VerbForm") == ["Part"] and t.lower_ in sentence.lower()]
-        return any(p not in c["participle_exceptions"] for p in parts)
-    return False
+        return FUTURE
+    if c["perfect"].search(sentence) and _participles(sentence, spacy_sent):
+        return PERFECT
+    return PRESENT
+
+
+def date_clause_tense(sentence: str, expr: DateExpression, spacy_sent=None) -> str:
+    """The tense of the clause that holds the expression, not of the whole sentence: "... dat vandaag is
+    besproken en in december aan de orde komt" is about December ahead. A clause that only holds the
+    auxiliary of a perfect ("In 2024 is het aantal inbraken | en overvallen gedaald") or no verb form the
+    word lists know takes the sentence's tense; a perfect in a condition ("als het is gepubliceerd in
+    april") looks ahead."""
+    c = _cues()
+    needle = " ".join(expr.text.split())
+    i = sentence.find(needle)
+    whole = clause_tense(sentence, spacy_sent)
+    if i < 0:
+        return whole
+    left, right = sentence[:i], sentence[i + len(needle):]
+    cuts = [m for m in c["clause_bound"].finditer(left)]
+    start = cuts[-1].end() if cuts else 0
+    m = c["clause_bound"].search(right)
+    conditions = list(c["condition"].finditer(sentence, start, i))
+    if conditions:
+        start = conditions[-1].start()  # "invoegen als deze is gepubliceerd in april": the condition
+    clause = sentence[start:i + len(needle) + (m.start() if m else len(right))]
+    tokens = _tokens_of(spacy_sent, clause, needle)
+    tense = clause_tense(clause, tokens)
+    if conditions and tense == PERFECT:
+        return FUTURE
+    if tense != PRESENT or whole == PRESENT:
+        return tense
+    if c["perfect"].search(clause) or not cuts and not m:
+        return whole
+    return PRESENT
+
+
+def _tokens_of(spacy_sent, part: str, date_text: str):
+    """The parsed tokens of a part of the sentence, without the date's own words (the small tagger
+    reads "eind" in "eind dit jaar" as a verb)."""
+    if spacy_sent is None:
+        return None
+    words = set(re.findall(r"\w+", part.lower())) - set(re.findall(r"\w+", date_text.lower()))
+    return [t for t in spacy_sent if t.lower_ in words]
+
+
+def entry_tense(sentence: str, expr: DateExpression, spacy_sent=None) -> str:
+    """The tense of a planning entry's text: what follows its date ("17 november - De raad gaf ...")."""
+    needle = " ".join(expr.text.split())
+    i = sentence.find(needle)
+    rest = sentence[i + len(needle):] if i >= 0 else sentence
+    return clause_tense(rest, _tokens_of(spacy_sent, rest, needle))
+
+
+def _participles(sentence: str, spacy_sent=None) -> list[str]:
+    c = _cues()
+    # "ge...en" is also a plural noun ("gemeenten", "gedetineerden", "gesprekken"): not after a determiner
+    found = [m.group(0).lower() for m in c["participle"].finditer(sentence)
+             if not c["determiner"].search(sentence[max(0, m.start() - 16):m.start()])]
+    if spacy_sent is not None:
+        nouns = {t.lower_ for t in spacy_sent if t.pos_ in ("NOUN", "PROPN")}
+        found = [p for p in found if p not in nouns]
+        # participles the word shapes miss ("besproken") need the tagger
+        found += [t.lower_ for t in spacy_sent if t.morph.get("VerbForm") == ["Part"]]
+    found += [m.group(0).lower() for m in c["bare_participle"].finditer(sentence)]
+    return [p for p in found if p not in c["participle_exceptions"]]
+
+
+def _past_tense(sentence: str, spacy_sent=None) -> bool:
+    return clause_tense(sentence, spacy_sent) in (PAST, PERFECT)
 
 
 def _relation_cue(expr: DateExpression) -> Optional[str]:
@@ -294,125 +390,290 @@ def _voor_means_before(expr: DateExpression, text: str) -> bool:
     return bool(prev) and prev[-1].lower() in c["before_voor"] and bool(c["completion"].search(after))
 
 
-def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
-          spacy_sent=None, reference_day: Optional[dt.date] = None,
-          in_head: bool = False) -> tuple[bool, Optional[str], str]:
-    """(is_deadline, cue, reason) for one expression in page text `text`.
+class _Facts:
+    """What the rules of `judge` look at, computed once per expression (lazily where it costs)."""
 
-    `reference_day` stands in for a missing doc_date when judging past/future (e.g. the
-    first day of the plan period); it never resolves a year. `in_head`: the expression is
-    in the head of the first page, where the document's own date is stated.
-    """
-    c = _cues()
-    if expr.date is None:
-        return False, None, "no year"
-    _, line = _line_of(text, expr.char_start)
-    # "Datum raadsvergadering: 17 december 2015" beside "Datum collegebesluit": the decision is planned
-    meeting = (is_meeting_line(line) and expr.precision == "day" and not expr.relation_text
-               and (doc_date is None or expr.date != doc_date.isoformat()))
-    # a draft decision's "Aldus vastgesteld in de vergadering van <later day>": the adoption is planned
-    adoption = (not meeting and is_adoption_line(line) and doc_date is not None and expr.precision == "day"
-                and expr.date > doc_date.isoformat())
-    meeting = meeting or adoption
-    if is_date_line(line) and not meeting:
-        return False, None, "document date line"
-    if expr.relation_text is None and _alone_on_line(line, expr):
-        return False, None, "a date alone on its line (a header value)"
-    if expr.kind == "year_range":
-        return False, None, "period"
-    before = text[max(0, expr.full_start - CUE_WINDOW):expr.full_start]
-    before_core = text[max(0, expr.char_start - CUE_WINDOW):expr.char_start]
-    if c["reference"].search(before) or c["reference"].search(before_core):
-        return False, None, "reference"
-    if c["recurring"].search(before):
-        return False, None, "recurring"
-    if expr.year_inferred and not expr.relative and c["habitual"].search(before):
+    def __init__(self, expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
+                 spacy_sent, reference_day: Optional[dt.date], in_head: bool, sentence_dates):
+        self.expr, self.text, self.sentence, self.spacy_sent = expr, text, sentence, spacy_sent
+        self.doc_date, self.in_head = doc_date, in_head
+        # without a date of its own the document is judged from its plan period's first day, and its
+        # tenses decide: the day is a guess, so it never makes a clause in the present "past"
+        self.dated = doc_date is not None
+        self.anchor = doc_date or reference_day
+        self.sentence_dates = list(sentence_dates)
+        self.line = _line_of(text, expr.char_start)[1]
+        self.before = text[max(0, expr.full_start - CUE_WINDOW):expr.full_start]
+        self.before_core = text[max(0, expr.char_start - CUE_WINDOW):expr.char_start]
+
+    @functools.cached_property
+    def start_end(self) -> tuple[Optional[dt.date], Optional[dt.date]]:
+        """The period the expression names; "begin 2024" is over by April: the part the words name."""
+        e = self.expr
+        start = dt.date.fromisoformat(e.start) if e.start else None
+        end = dt.date.fromisoformat(e.end) if e.end else None
+        if start and end and e.part:
+            quarter = (end - start) / 4
+            if e.part == "START":
+                end = start + quarter
+            elif e.part == "END":
+                start = end - quarter
+            else:
+                start, end = start + quarter, end - quarter
+        return start, end
+
+    @functools.cached_property
+    def meeting(self) -> bool:
+        """A meeting or entry-into-force date in the head, or a draft's later adoption day."""
+        e, doc_date = self.expr, self.doc_date
+        meeting = (is_meeting_line(self.line) and e.precision == "day" and not e.relation_text
+                   and (doc_date is None or e.date != doc_date.isoformat()))
+        return meeting or self.adoption
+
+    @functools.cached_property
+    def adoption(self) -> bool:
+        e = self.expr
+        return (is_adoption_line(self.line) and self.doc_date is not None and e.precision == "day"
+                and e.date > self.doc_date.isoformat() and not is_meeting_line(self.line))
+
+    @functools.cached_property
+    def due(self):
+        c = _cues()
+        return c["strong"].search(self.sentence) or c["due"].search(self.sentence)  # the strongest names the cue
+
+    @functools.cached_property
+    def strong(self) -> bool:
+        return bool(_cues()["strong"].search(self.sentence))
+
+    @functools.cached_property
+    def target(self) -> bool:
+        return _has_target(self.sentence)
+
+    @functools.cached_property
+    def tense(self) -> str:
+        return date_clause_tense(self.sentence, self.expr, self.spacy_sent)
+
+    @functools.cached_property
+    def planning(self) -> bool:
+        return is_planning_entry(self.text, self.expr)
+
+    @functools.cached_property
+    def cell(self) -> bool:
+        return table_cell_entry(self.text, self.expr)
+
+    @functools.cached_property
+    def rel_cue(self) -> Optional[str]:
+        return _relation_cue(self.expr)
+
+    @property
+    def future(self) -> bool:
+        """The period ends at or after the anchor (always, without one)."""
+        start, end = self.start_end
+        a = self.anchor
+        return a is None or (start is not None and start > a) or (end is not None and end >= a)
+
+    @property
+    def contains_anchor(self) -> bool:
+        start = self.start_end[0]
+        return self.anchor is not None and start is not None and start <= self.anchor
+
+
+Verdict = Optional[tuple[bool, Optional[str], str]]
+KEEP, DROP = True, False
+
+
+# -- the rules, in the order they are tried: the first that speaks decides --------------------------
+
+def _no_year(f: _Facts) -> Verdict:
+    return (DROP, None, "no year") if f.expr.date is None else None
+
+
+def _document_date_line(f: _Facts) -> Verdict:
+    if is_date_line(f.line) and not f.meeting:
+        return DROP, None, "document date line"
+    if f.expr.relation_text is None and _alone_on_line(f.line, f.expr):
+        return DROP, None, "a date alone on its line (a header value)"
+    return None
+
+
+def _period_range(f: _Facts) -> Verdict:
+    return (DROP, None, "period") if f.expr.kind == "year_range" else None
+
+
+def _reference_or_recurring(f: _Facts) -> Verdict:
+    c, e = _cues(), f.expr
+    if c["reference"].search(f.before) or c["reference"].search(f.before_core):
+        return DROP, None, "reference"
+    if c["recurring"].search(f.before):
+        return DROP, None, "recurring"
+    if e.year_inferred and not e.relative and (c["habitual"].search(f.before) or (
+            e.relation in (None, "NEUTRAL") and c["recurring"].search(f.sentence))):
+        # "de jaarlijkse plannen die de raad in januari bespreekt"; a start stays ("vanaf 1 maart maandelijks")
         # "twee keer per jaar, in het voorjaar": a season or month without a year, every year
-        return False, None, "recurring"
-    cell = table_cell_entry(text, expr)
-    planning = is_planning_entry(text, expr)
-    if expr.is_range and expr.year_inferred and not expr.relative and not (planning or cell or _in_dated_rows(text, expr)):
+        return DROP, None, "recurring"
+    if e.is_range and e.year_inferred and not e.relative and not (f.planning or f.cell or _in_dated_rows(f.text, e)):
         # "van juni tot en met augustus" in prose is what happens every year; in a planning
         # list or table of one year it is that year's slot
-        return False, None, "recurring range"
-    due = c["strong"].search(sentence) or c["due"].search(sentence)  # the strongest word names the cue
-    strong = c["strong"].search(sentence) or expr.relation == "ON_OR_BEFORE"
-    if expr.for_reading:
-        if not _voor_means_before(expr, text):
-            return False, None, "voor = for"
+        return DROP, None, "recurring range"
+    return None
+
+
+def _voor_for(f: _Facts) -> Verdict:
+    """ "voor 2024": "before 2024" (a completion due) or "for 2024" (nothing due, unless a target)."""
+    e = f.expr
+    if not e.for_reading:
+        return None
+    if _voor_means_before(e, f.text):
         # "moet voor 2025 gereed zijn": before the year starts
-        expr.relation, expr.for_reading = "BEFORE", False
-        dates_mod._finish(expr)
-    start = dt.date.fromisoformat(expr.start) if expr.start else None
-    end = dt.date.fromisoformat(expr.end) if expr.end else None
-    if start and end and expr.part:
-        # "begin 2024" is over by April: judge the part of the period the words name
-        quarter = (end - start) / 4
-        if expr.part == "START":
-            end = start + quarter
-        elif expr.part == "END":
-            start = end - quarter
-        else:
-            start, end = start + quarter, end - quarter
-    rel_cue = _relation_cue(expr)
-    if doc_date and expr.precision == "day" and start == doc_date and (
-            in_head or (not rel_cue and not due and not expr.relation_text)):
-        return False, None, "the document's own date"
-    if doc_date is None and reference_day is not None:
-        doc_date = reference_day  # judge past/future from the plan period, never output
-    if doc_date and end and end < doc_date:
-        if planning:
-            return True, "planning", "planning entry (past)"
-        # "tot de zomer wordt extra gesurveilleerd" in October: next summer. Only with words that
-        # look ahead: "voor de zomer is het plan besproken" reports the summer that has passed.
-        ahead = c["future"].search(sentence) or (due and not c["perfect"].search(sentence))
-        if (expr.relation in ("BEFORE", "ON_OR_BEFORE") and not expr.relative and expr.year_inferred and ahead
-                and not _past_tense(sentence, spacy_sent) and dates_mod.roll_forward(expr, doc_date)):
-            return True, rel_cue, "a yearless bound points ahead"
-        return False, None, "past"
-    if meeting:
-        if adoption:
-            return True, "vastgesteld", "a planned adoption"
-        label = re.match(r"[\s*_#>|-]*([^:\d]+)", line)
-        return True, " ".join(label.group(1).split()).lower() if label else None, "a meeting dated in the head"
-    if cell:
+        e.relation, e.for_reading = "BEFORE", False
+        dates_mod._finish(e)
+        return None
+    if _cues()["goal"].search(f.sentence) and f.tense != PAST:
+        return KEEP, "voor", "a goal set for the year ('een ambitie voor 2018')"
+    return DROP, None, "voor = for"
+
+
+def _own_date(f: _Facts) -> Verdict:
+    e, d = f.expr, f.doc_date
+    if d and e.precision == "day" and f.start_end[0] == d and (
+            f.in_head or (not f.rel_cue and not f.due and not e.relation_text)):
+        return DROP, None, "the document's own date"
+    return None
+
+
+def _contents_entry(f: _Facts) -> Verdict:
+    return (DROP, None, "a table-of-contents entry") if is_contents_line(f.text, f.expr.char_start) else None
+
+
+def _baseline(f: _Facts) -> Verdict:
+    """ "de wijken die in 2018 lager scoren, moeten in 2022 ...", "het in 2017 ontwikkelde beleid wordt in
+    2018 vastgesteld": a year that qualifies a noun is the baseline of a later date in the sentence."""
+    e = f.expr
+    if e.kind != "year" or e.part or e.relative or e.relation not in (None, "NEUTRAL"):
+        return None
+    words = re.findall(r"[\w']+", f.text[max(0, e.full_start - 24):e.full_start])
+    of_noun = (e.relation_text or "").lower() in {w.lower() for w in dates_mod.vocab()["glue"]["of"]}  # "de index van 2018"
+    if not of_noun and (not words or words[-1].lower() not in _cues()["attributive_leads"]):
+        return None
+    if any(o.date and not o.is_range and o.date > e.date and o.char_start > e.char_start for o in f.sentence_dates):
+        return DROP, None, "the baseline of a later date"
+    return None
+
+
+def _in_the_past(f: _Facts) -> Verdict:
+    c, e = _cues(), f.expr
+    end = f.start_end[1]
+    if not (f.anchor and end and end < f.anchor):
+        return None
+    if f.planning:
+        if entry_tense(f.sentence, f.expr, f.spacy_sent) == PAST:
+            return DROP, None, "a dated entry that reports the past ('17 november - De raad gaf ...')"
+        return KEEP, "planning", "planning entry (past)"
+    # "tot de zomer wordt extra gesurveilleerd" in October: next summer. Only with words that
+    # look ahead: "voor de zomer is het plan besproken" reports the summer that has passed.
+    ahead = c["future"].search(f.sentence) or (f.due and not c["perfect"].search(f.sentence))
+    if (e.relation in ("BEFORE", "ON_OR_BEFORE") and not e.relative and e.year_inferred and ahead
+            and not _past_tense(f.sentence, f.spacy_sent) and dates_mod.roll_forward(e, f.anchor)):
+        return KEEP, f.rel_cue, "a yearless bound points ahead"
+    if not f.dated and f.tense == FUTURE and not e.year_inferred:
+        # an undated budget for 2017 says "worden na de zomer 2016 vastgesteld": written before its year
+        return KEEP, f.rel_cue or (f.due.group(0).lower() if f.due else None), "future tense, undated document"
+    return DROP, None, "past"
+
+
+def _head_or_table_entry(f: _Facts) -> Verdict:
+    e = f.expr
+    if f.meeting:
+        if f.adoption:
+            return KEEP, "vastgesteld", "a planned adoption"
+        label = re.match(r"[\s*_#>|-]*([^:\d]+)", f.line)
+        return KEEP, " ".join(label.group(1).split()).lower() if label else None, "a meeting dated in the head"
+    if f.cell:
         # a table's cells carry no verbs: the planning column is the cue (past rows were dropped above)
-        return True, "planning", "planning table cell"
-    if not rel_cue and not due and row_end_entry(text, expr):
-        return True, "planning", "list row ending in its date"
-    label = None if rel_cue else field_entry(text, expr)
+        return KEEP, "planning", "planning table cell"
+    if not f.rel_cue and not f.due and row_end_entry(f.text, e):
+        return KEEP, "planning", "list row ending in its date"
+    label = None if f.rel_cue else field_entry(f.text, e)
     if label:
-        return True, label, "a field whose value is the date"
-    contains_doc_date = doc_date is not None and start is not None and start <= doc_date
-    if (contains_doc_date or doc_date is None) and not strong and not planning and _past_tense(sentence, spacy_sent):
-        return False, None, "past tense"
-    if planning:
-        return True, "planning", "planning entry"
-    if rel_cue:
-        if expr.relation in ("BEFORE", "ON_OR_BEFORE", "ON_OR_AFTER") and c["period_verbs"].search(sentence):
-            return False, None, "a period's boundary ('loopt tot 2026')"
-        return True, rel_cue, "relation"
-    future = doc_date is None or (start is not None and start > doc_date) or (end is not None and end >= doc_date)
-    ahead = (start is None or start > doc_date or (expr.kind == "season" and expr.date > doc_date.isoformat())
-             if doc_date else True)  # "komend voorjaar" on 10 March: this spring, under way but ahead
-    if expr.relative and future and expr.year_inferred and ahead:
-        # "komend voorjaar", "volgend jaar": relative words that point ahead
+        return KEEP, label, "a field whose value is the date"
+    return None
+
+
+def _past_clause(f: _Facts) -> Verdict:
+    """A date the anchor falls in (or any date of an undated document) in a clause about the past."""
+    if f.planning:
+        if entry_tense(f.sentence, f.expr, f.spacy_sent) == PAST:
+            return DROP, None, "a dated entry that reports the past ('17 november - De raad gaf ...')"
+        return None
+    if f.dated and not f.contains_anchor:
+        return None
+    if f.tense == PAST and not _cues()["future"].search(f.sentence):
+        return DROP, None, "past tense"  # "op 1 oktober 2010 was elke regio verplicht", whatever the nouns
+    if f.tense in (PAST, PERFECT) and not f.strong and not f.target:
+        # a perfect is past unless it states a target reached by then ("in 2026 is het aantal gedaald")
+        return DROP, None, "past tense"
+    return None
+
+
+def _relation_or_relative(f: _Facts) -> Verdict:
+    c, e = _cues(), f.expr
+    if f.planning:
+        return KEEP, "planning", "planning entry"
+    if f.rel_cue:
+        if e.relation in ("BEFORE", "ON_OR_BEFORE", "ON_OR_AFTER") and c["period_verbs"].search(f.sentence):
+            return DROP, None, "a period's boundary ('loopt tot 2026')"
+        return KEEP, f.rel_cue, "relation"
+    if e.relative and f.future and e.year_inferred and not c["period_verbs"].search(f.sentence):
+        # "komend voorjaar", "volgend jaar", "dit jaar" in a clause that is not about the past
         articles = {w.lower() for w in dates_mod.vocab()["glue"]["articles"]}
-        words = [w for w in expr.text.lower().split() if w not in articles]
-        return True, (words or expr.text.split())[0].lower(), "relative future"
-    if doc_date is None and not due:
-        return False, None, "no date to tell the future from"
-    if expr.relation_text and future and expr.kind == "season" and expr.year_inferred and not due:
+        words = [w for w in e.text.lower().split() if w not in articles]
+        return KEEP, (words or e.text.split())[0].lower(), "relative future"
+    return None
+
+
+def _preposition_or_due(f: _Facts) -> Verdict:
+    e = f.expr
+    due = f.due
+    if f.anchor is None and not due and not f.target:
+        return DROP, None, "no date to tell the future from"
+    if not f.future:
+        return None
+    if e.relation_text and e.kind == "season" and e.year_inferred and not due:
         # seasons without a year describe what usually happens ("in de zomer is het druk")
-        return False, None, "yearless season, no due word"
-    if expr.relation_text and future:
+        return DROP, None, "yearless season, no due word"
+    if e.relation_text:
         # a neutral preposition ("in 2014", "op 9 november") with a future date
-        return True, due.group(0).lower() if due else expr.relation_text.split()[-1], "preposition + future"
-    if due and future and expr.precision != "year":
-        return True, due.group(0).lower(), "due word"
-    if expr.precision == "day" and future and doc_date is not None:
-        return True, None, "future day"
-    return False, None, "no cue"
+        return KEEP, due.group(0).lower() if due else e.relation_text.split()[-1], "preposition + future"
+    if due and e.precision != "year":
+        return KEEP, due.group(0).lower(), "due word"
+    if e.precision == "day" and f.anchor is not None:
+        return KEEP, None, "future day"
+    return None
+
+
+#: the decision, top to bottom: each rule keeps the date, drops it, or passes it on (None)
+RULES = (_no_year, _document_date_line, _period_range, _reference_or_recurring, _voor_for, _own_date,
+         _contents_entry, _baseline, _in_the_past, _head_or_table_entry, _past_clause,
+         _relation_or_relative, _preposition_or_due)
+
+
+def judge(expr: DateExpression, text: str, sentence: str, doc_date: Optional[dt.date],
+          spacy_sent=None, reference_day: Optional[dt.date] = None,
+          in_head: bool = False, sentence_dates=()) -> tuple[bool, Optional[str], str]:
+    """(is_deadline, cue, reason) for one expression in page text `text`: the first of `RULES` that speaks.
+
+    `reference_day` stands in for a missing doc_date (the first day of the plan period): it places
+    past and future and resolves a missing year, but the document's tenses decide. `in_head`: the
+    expression is in the head of the first page, where the document's own date is stated.
+    `sentence_dates`: the other expressions of the sentence (a baseline year needs the later one).
+    """
+    facts = _Facts(expr, text, sentence, doc_date, spacy_sent, reference_day, in_head, sentence_dates)
+    for rule in RULES:
+        verdict = rule(facts)
+        if verdict is not None:
+            return verdict
+    return DROP, None, "no cue"
+
 
 
 # ---------------------------------------------------------------- what / actor / theme
@@ -607,10 +868,15 @@ def sentence_span(page: Page, start: int, end: int) -> tuple[int, int, str]:
 # ---------------------------------------------------------------- driver
 
 
-def _spacy_sent(page: Page, start: int):
+def _spacy_sent(page: Page, start: int, end: Optional[int] = None):
+    """The parsed tokens of the sentence [start, end) as deadlines cut it (the parser's own sentence
+    may run on into the next list item); with `end` None, the parser's sentence around `start`."""
     doc = page.spacy_doc
     if doc is None:
         return None
+    if end is not None:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        return span if span is not None and len(span) else None
     span = doc.char_span(start, min(start + 1, len(page.text)), alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -625,16 +891,21 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
     out: list[Deadline] = []
     seen: set = set()
     kept_sentences: dict[tuple, list[str]] = {}
+    # an undated document is read from its plan period's first day: a year left out ("in december")
+    # is the plan's first year
     reference_day = dt.date(period[0], 1, 1) if doc_date is None and period and period[0] else None
     for page in doc.pages:
         text = page.text
-        for expr in find_dates(text, doc_date):
+        found = find_dates(text, doc_date or reference_day)
+        for expr in found:
             s_start, s_end, sentence = sentence_span(page, expr.full_start, expr.char_end)
             if _is_plan_period(expr, period) or _restates_one_year_period(expr, period, sentence):
                 continue
-            ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, expr.char_start),
+            ok, cue, _reason = judge(expr, text, sentence, doc_date, _spacy_sent(page, s_start, s_end),
                                      reference_day=reference_day,
-                                     in_head=page.number == 1 and expr.char_start < HEAD_CHARS)
+                                     in_head=page.number == 1 and expr.char_start < HEAD_CHARS,
+                                     sentence_dates=[o for o in found if o is not expr
+                                                     and s_start <= o.char_start < s_end])
             if not ok:
                 continue
             # A PDF with a second text layer repeats every sentence: one deadline per (date, wording).
@@ -681,7 +952,9 @@ def _restates_one_year_period(expr: DateExpression, period: tuple[Optional[int],
         return False
     c = _cues()
     modal = {w.lower() for w in c["data"]["modal_cues"]}
-    return not any(m.group(0).lower() not in modal for m in c["due"].finditer(sentence))
+    # a planned step: a due word or a future marker ("wordt in 2018 opgesteld", "gaan we in 2016 ...")
+    steps = list(c["due"].finditer(sentence)) + list(c["future"].finditer(sentence))
+    return not any(" ".join(m.group(0).lower().split()) not in modal for m in steps)
 
 
 #: target words this long also match with one edit or swap (a scan's "doelstellig", "doelstellnig")
@@ -710,4 +983,5 @@ def _local_context(sentence: str, expr_text: str) -> set[str]:
     if i < 0:
         return set()
     left, right = s[max(0, i - 30):i], s[i + len(flat):i + len(flat) + 30]
-    return {x for x in ("<" + left + flat if len(left) >= 12 else "", flat + right + ">" if len(right) >= 12 else "") if x}
+    return {x for x in ("<" + left + flat if len(left) >= SIDE_CONTEXT else "",
+                        flat + right + ">" if len(right) >= SIDE_CONTEXT else "") if x}
