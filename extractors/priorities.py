@@ -421,7 +421,9 @@ def _inline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     return out
 
 
-_SENTENCE = re.compile(r"[^.!?]*(?:[.!?](?=\s|$)|$)", re.S)
+# a sentence; the dot of an inline list number ("...: 1. Veilige wijken, 2. ...") ends none
+_SENTENCE = re.compile(r"(?:[^.!?]|(?<=\s\d)\.|(?<=\s\d\d)\.)*(?:[.!?](?=\s|$)|$)", re.S)
+_INLINE_NUMBER = re.compile(r"(?:^|,?\s+(?:en\s+)?)\d{1,2}[.)]\s+")
 # where the enumeration begins after the cue noun: "De speerpunten zijn X, Y en Z",
 # "... de prioriteiten van de politie X, Y en Z", "drie thema's, namelijk X, Y en Z"
 _PARA_BREAK = re.compile(r"\n[ \t]*\n")
@@ -488,17 +490,14 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
                 continue
             body = sent[body_start:].rstrip()
             body = body[:-1] if body[-1:] in ".;!?" else body
-            parts = [p for p in body.split(sep)]
-            if len(parts) < 2:
-                continue
-            # "..., zorg en veiligheid en cybercrime": the last "en" joins the last item
-            tail = _ENUM_LAST.split(parts[-1])
-            if len(tail) > 2:
-                k = list(_ENUM_LAST.finditer(parts[-1]))[-1]
-                tail = [parts[-1][:k.start()], parts[-1][k.end():]]
-            if len(tail) == 2:
-                parts = parts[:-1] + tail
-            elif len(tail) != 1 or sep == ",":
+            # the text ends inside the sentence (a cut page): its last item may be cut too
+            cut = s0 + len(sent.rstrip()) >= len(text.rstrip()) and sent.rstrip()[-1:] not in ".;!?"
+            after_colon = bool(o) and o.group().rstrip().endswith(":")
+            if _INLINE_NUMBER.match(body):  # "1. Veilige wijken, 2. ... en 3. ..."
+                parts = [p for p in _INLINE_NUMBER.split(body) if p.strip()]
+            else:
+                parts = _split_enumeration(body, sep, cut)
+            if parts is None or len(parts) < (2 if after_colon or cut else 3):
                 continue
             if not o:
                 # no "zijn"/":" says where the items begin: the first item is the shortest
@@ -508,27 +507,51 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             # ("...: ondermijning op de bedrijventerreinen en in het buitengebied, jeugd en ...")
             max_words = _ENUM_MAX_WORDS_AFTER_COLON if o and o.group().rstrip().endswith(":") else _ENUM_MAX_WORDS
             items, pos = [], s0 + body_start
-            for part in parts:
+            for n, part in enumerate(parts):
                 k = text.find(part.strip(), pos)
                 words = part.split()
-                if k < 0 or not (1 <= len(words) <= max_words):
-                    items = []
-                    break
-                try:
-                    theme = theme_for_text(part)
-                except Exception:
-                    theme = None
-                if theme is None:
+                if k < 0 or not (1 <= len(words) <= max_words) or \
+                        not _may_be_item(part, theme_for_text, after_colon or (cut and n == len(parts) - 1)):
                     items = []
                     break
                 items.append(_Item(page.number, k, k + len(part.strip()), collapse(part)))
                 pos = k + len(part.strip())
-            if len(items) < 3:
+            if not items:
                 continue
             title = _tidy_title(re.sub(r"[,:]?\s*$", "", collapse(sent[:body_start])))
             out.append(_Candidate("enumeration", page.number, s0 + body_start, title, title, items,
                                   _in_summary(structure, page.number, s0)))
     return out
+
+
+def _split_enumeration(body: str, sep: str, cut: bool) -> Optional[list[str]]:
+    """"a, b en c" -> [a, b, c]; the last "en" joins the last item ("..., zorg en veiligheid en
+    cybercrime"). None when the enumeration does not close with "en"/"of", unless the text was
+    cut inside it."""
+    parts = body.split(sep)
+    if len(parts) < 2:
+        return None
+    tail = _ENUM_LAST.split(parts[-1])
+    if len(tail) > 2:
+        k = list(_ENUM_LAST.finditer(parts[-1]))[-1]
+        tail = [parts[-1][:k.start()], parts[-1][k.end():]]
+    if len(tail) == 2:
+        return parts[:-1] + tail
+    if len(tail) != 1 or (sep == "," and not cut):
+        return None
+    return parts
+
+
+def _may_be_item(part: str, theme_for_text, open_items: bool) -> bool:
+    """An item of an enumeration in running text names a vocabulary theme; after a colon (or
+    when the text is cut inside it) it may be the document's own words, not a clause."""
+    try:
+        if theme_for_text(part) is not None:
+            return True
+    except Exception:
+        pass
+    first = part.split()[0].lower() if part.split() else ""
+    return open_items and first not in vocab()["clause_openers"] and not _is_negative(part)
 
 
 def _shortest_naming_suffix(part: str, theme_for_text) -> str:

@@ -146,3 +146,45 @@ def test_a_chosen_item_the_vocabulary_lacks_keeps_the_documents_words():
     own = {(m.theme_id, m.surface, m.match_kind) for m in item_mentions(doc, tree)}
     assert ("veilige_dorpskernen", "Veilige dorpskernen", "document") in own
     assert ("ondermijning", "Ondermijning", "item") in own
+
+
+def items_of(text):
+    _doc, _s, tree = tree_of(text)
+    return [(i.item_text, i.adopted) for i, _ in tree]
+
+
+def test_lead_ins_without_the_word_prioriteit_announce_the_list():
+    text = ("Uit de analyse blijkt dat de komende jaren extra aandacht nodig is voor:\n\n"
+            "- Overlast van verwarde personen\n- Fietsendiefstal bij het station\n- Ondermijning\n")
+    assert [t for t, _ in items_of(text)] == ["Overlast van verwarde personen", "Fietsendiefstal bij het station",
+                                               "Ondermijning"]
+
+
+def test_blijvende_aandacht_beside_the_priorities_is_no_priority_list():
+    text = ("Daarnaast houden wij blijvende aandacht voor de volgende onderwerpen:\n\n"
+            "- Brandveiligheid\n- Verkeersveiligheid\n- Evenementen\n")
+    assert items_of(text) == []
+
+
+def test_an_enumeration_after_a_colon_may_hold_the_documents_own_words():
+    text = ("Voor de regio zijn drie prioriteiten benoemd: betere samenwerking met de scholen, "
+            "een sterke crisisorganisatie en informatievoorziening.\n")
+    assert [t for t, _ in items_of(text)] == ["betere samenwerking met de scholen", "een sterke crisisorganisatie",
+                                               "informatievoorziening"]
+
+
+def test_an_inline_numbered_enumeration_is_split_at_its_numbers():
+    text = ("In het plan zijn drie prioriteiten vastgesteld: 1. Schone en hele buurten, 2. Minder "
+            "overlast en verloedering en 3. Weerbare ondernemers in het centrum.\n")
+    assert [t for t, _ in items_of(text)] == ["Schone en hele buurten", "Minder overlast en verloedering",
+                                               "Weerbare ondernemers in het centrum"]
+
+
+def test_clauses_after_a_colon_are_no_items():
+    text = "De prioriteiten zijn helder: we werken samen, we delen informatie en we treden op.\n"
+    assert items_of(text) == []
+
+
+def test_an_enumeration_cut_by_the_end_of_the_text_keeps_its_items():
+    text = "Het plan beschrijft de aanpak. Onze prioriteiten zijn veilig uitgaan, woninginbraken en jeugdgr"
+    assert [t for t, _ in items_of(text)][:2] == ["veilig uitgaan", "woninginbraken"]
