@@ -8,6 +8,7 @@ short names only match exactly.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -28,12 +29,20 @@ class Municipality:
     province: str
     police_unit: str
     safety_region: str
-    active_until: str  # '' when current
+    active_until: str  # ISO date, '' when current
     merged_into: str
+    active_from: str = ""  # ISO date, '' when it existed before the list begins
 
     @property
     def current(self) -> bool:
         return not self.active_until
+
+    def active_on(self, day: Optional[dt.date]) -> bool:
+        """Whether the municipality existed on `day` (None: today, i.e. it is current)."""
+        if day is None:
+            return self.current
+        iso = day.isoformat()  # ISO dates compare as strings
+        return (not self.active_from or self.active_from <= iso) and (not self.active_until or iso < self.active_until)
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,13 @@ def municipalities() -> tuple[Municipality, ...]:
     rows = load_csv("gemeenten.csv")
     require(rows and "cbs_code" in rows[0], "gemeenten.csv needs a cbs_code column")
     return tuple(Municipality(r["cbs_code"], r["name"], r["province"], r["police_unit"], r["safety_region"],
-                              r.get("active_until", ""), r.get("merged_into", "")) for r in rows)
+                              r.get("active_until", ""), r.get("merged_into", ""), r.get("active_from", ""))
+                 for r in rows)
+
+
+def by_code() -> dict[str, Municipality]:
+    """CBS code -> municipality, current and former."""
+    return _index()["by_code"]
 
 
 @functools.cache
@@ -255,6 +270,55 @@ def resolve_informal_region(name: str) -> Optional[dict]:
 def municipalities_of(kind: str, name: str, current_only: bool = True) -> list[Municipality]:
     field = {"police_unit": "police_unit", "province": "province", "safety_region": "safety_region"}[kind]
     return [m for m in municipalities() if getattr(m, field) == name and (m.current or not current_only)]
+
+
+# ---------------------------------------------------------------- areas on a date
+
+def _name_key(text: str) -> str:
+    """A name's words, folded, without a CBS province suffix: "Bergen (NH.)" and "bergen" are one key."""
+    return " ".join(re.findall(r"\w+", fold(strip_suffix(text))))
+
+
+def resolve_area(text: Optional[str], day: Optional[dt.date] = None) -> list[str]:
+    """CBS codes of the municipalities an area covers on `day` (None: today).
+
+    The area is a municipality, police unit, safety region or province, or a list of them
+    ("Dronten, Urk en Lelystad"). A municipality's own name wins over a police unit, safety
+    region or province of that name; spellings only the aliases know come last. A municipality
+    that no longer existed on `day` stands for its successors.
+    """
+    if not text or not text.strip():
+        return []
+    live = [m for m in municipalities() if m.active_on(day)] or list(municipalities())
+    # whole first: "Kollumerland en Nieuwkruisland" is one municipality, "Dronten, Urk en Lelystad" three
+    codes = _area_codes(text, live)
+    if codes:
+        return codes
+    for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
+        codes += [c for c in _area_codes(part, live) if c not in codes]
+    return codes
+
+
+def _area_codes(name: str, live: list[Municipality]) -> list[str]:
+    key = _name_key(name)
+    if not key:
+        return []
+    named = [m.cbs_code for m in live if _name_key(m.name) == key]
+    if named:
+        return named
+    for attr, resolve in (("police_unit", resolve_police_unit), ("safety_region", resolve_safety_region),
+                          ("province", resolve_province)):
+        area = resolve(name)
+        if area:
+            return [m.cbs_code for m in live if getattr(m, attr) == area]
+    # aliases and "gemeente X"; a former municipality counts for its successors of that day
+    m = resolve_municipality(name, fuzzy=False)
+    if m is None:
+        return []
+    live_codes = {x.cbs_code for x in live}
+    if m.cbs_code in live_codes:
+        return [m.cbs_code]
+    return [x.cbs_code for x in current_successors(m) if x.cbs_code in live_codes]
 
 
 def _single(values: Iterable[str]) -> Optional[str]:

@@ -37,7 +37,7 @@ set IVP_SPACY_MODEL to a spaCy package name or model folder to choose the pipeli
 #: subcommands whose argument parsing lives in their own module: name -> (module, help)
 PLUGGED = {
     "eval": ("pipeline.evaluate", "score the extraction against gold annotations"),
-    "compare": ("pipeline.compare", "compare themes across regions and periods; HTML report and Excel"),
+    "compare": ("pipeline.compare_cli", "compare themes across regions and periods; HTML report and Excel"),
     "serve": ("pipeline.serve", "run `ivp run` on a schedule with Prefect's scheduler"),
 }
 

@@ -1,226 +1,57 @@
-"""`ivp compare --out DIR`: which regions prioritize which themes, per plan period, and what is due when.
+"""The comparison behind `ivp compare`: which groups (regions, municipalities, police units,
+provinces) prioritize which themes, per plan period, and what is due when.
 
-Reads the contract tables that `ivp run` wrote to DIR (DuckDB first, Parquet
-otherwise) and writes, next to them:
+`compare(tables)` takes the contract tables (`pipeline.read_tables`) and returns a
+`Comparison`; the writers (`pipeline.compare_write`, `pipeline.report`, `pipeline.excel`)
+and the terminal text (`pipeline.compare_text`) only read it.
 
-- `compare_<by>_theme.{csv,parquet}`: one row per (group, theme): prioritized /
-  mentioned / absent, with document and mention counts (long form, for tools);
-- `compare_<by>_theme_matrix.{csv,parquet}`: the same as a matrix (one row per group);
-- `compare_theme_period.{csv,parquet}`: one row per (plan period, theme);
-- `compare_deadlines.{csv,parquet}`: the deadlines timeline, upcoming and overdue;
-- `report.html` (self-contained) and `ivp.xlsx` (one sheet per table).
-
-A document counts for every group it covers: a regional plan for the 62
-municipalities of a police unit counts for each of them with `--by municipality`,
-and for the three provinces it spans with `--by province`. Coverage comes from
-the document's own columns, else from the municipalities it resolves to
-(`documents.municipalities`, else its region name looked up in vocab/gemeenten.csv).
+A document counts for every group it covers: a regional plan for the 62 municipalities of a
+police unit counts for each of them with `by="municipality"`, and for the three provinces it
+spans with `by="province"`. Which municipalities a region covers on the document's date is
+the gazetteer's answer (`extractors.gazetteer.resolve_area`).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import re
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Optional
 
 import pandas as pd
 
+from extractors import gazetteer
+from extractors.theme_vocab import theme_info
+from pipeline.cells import text_or_none, truthy
+
 GROUPINGS = ("region", "municipality", "police_unit", "province")
-CONTRACT_TABLES = ("documents", "themes", "theme_mentions", "priorities", "deadlines",
-                   "municipality_priorities", "runs")
 STATUSES = ("prioritized", "mentioned", "absent")
 #: municipality × priority table cells that say "not a priority"
 _NEGATIVE_CELL = {"", "0", "-", "nee", "no", "n", "false", "geen", "nvt", "n.v.t."}
 UNKNOWN = "(unknown)"
 
 
-# ---------------------------------------------------------------- reading the tables
+# ---------------------------------------------------------------- coverage
 
-def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The contract tables of an output folder: from ivp.duckdb, else from the Parquet (or CSV) exports."""
-    out_dir = Path(out_dir)
-    tables: dict[str, pd.DataFrame] = {}
-    db = out_dir / "ivp.duckdb"
-    if db.exists():
-        try:
-            import duckdb
+def document_coverage(documents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """(doc_id, group) pairs: the groups each document speaks for.
 
-            con = duckdb.connect(str(db), read_only=True)
-            try:
-                have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-                for name in CONTRACT_TABLES:
-                    if name in have:
-                        tables[name] = con.execute(f'SELECT * FROM "{name}"').df()
-            finally:
-                con.close()
-        except Exception as exc:  # locked by a running `ivp run`, or an older DuckDB: the exports will do
-            print(f"ivp compare: reading {db} failed ({exc}); using the Parquet/CSV files", file=sys.stderr)
-            tables = {}
-    for name in CONTRACT_TABLES:
-        if name in tables:
-            continue
-        for suffix, reader in ((".parquet", pd.read_parquet), (".csv", _read_csv)):
-            path = out_dir / f"{name}{suffix}"
-            if path.exists():
-                tables[name] = reader(path)
-                break
-    return {name: _typed(name, frame) for name, frame in tables.items()}
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"doc_id": str, "cbs_code": str, "municipalities": str})
-
-
-def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for column in ("doc_date", "date"):
-        if column in frame.columns:
-            # NaT is a datetime instance: make missing dates None so `isinstance(d, date)` means "has a date"
-            frame[column] = pd.Series([None if pd.isna(d) else d for d in
-                                       pd.to_datetime(frame[column], errors="coerce").dt.date],
-                                      index=frame.index, dtype=object)
-    for column in ("prioritized", "ranked", "year_inferred"):
-        if column in frame.columns:
-            frame[column] = frame[column].map(_truthy)
-    return frame
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"true", "1", "yes", "ja", "t"}
-    try:
-        return bool(value) and value == value
-    except (TypeError, ValueError):
-        return False
-
-
-def _str(value) -> Optional[str]:
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN / NA
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
-
-
-# ---------------------------------------------------------------- municipalities
-
-@dataclass(frozen=True)
-class Municipality:
-    cbs_code: str
-    name: str
-    province: Optional[str]
-    police_unit: Optional[str]
-    safety_region: Optional[str]
-    active_from: Optional[dt.date]
-    active_until: Optional[dt.date]
-
-    def active_on(self, day: Optional[dt.date]) -> bool:
-        if day is None:
-            return self.active_until is None
-        return (self.active_from is None or self.active_from <= day) and (
-            self.active_until is None or day < self.active_until)
-
-
-def _date(value) -> Optional[dt.date]:
-    text = _str(value)
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def municipalities() -> dict[str, Municipality]:
-    """CBS code -> municipality, from vocab/gemeenten.csv."""
-    from extractors.vocab import load_csv
-
-    out = {}
-    for row in load_csv("gemeenten.csv"):
-        out[row["cbs_code"]] = Municipality(
-            cbs_code=row["cbs_code"], name=row["name"], province=_str(row.get("province")),
-            police_unit=_str(row.get("police_unit")), safety_region=_str(row.get("safety_region")),
-            active_from=_date(row.get("active_from")), active_until=_date(row.get("active_until")))
-    return out
-
-
-def _key(text: Optional[str]) -> str:
-    """Names compare without case, punctuation or CBS's province suffix ("Bergen (NH.)")."""
-    text = re.sub(r"\s*\([A-Z]{1,2}\.\)\s*$", "", text or "")
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def resolve_area(text: Optional[str], day: Optional[dt.date], gm: dict[str, Municipality]) -> list[str]:
-    """CBS codes an area name covers: a municipality, police unit, safety region or province, or a list of them."""
-    if not _str(text):
-        return []
-    live = [m for m in gm.values() if m.active_on(day)] or list(gm.values())
-
-    def match(part: str) -> list[str]:
-        k = _key(part)
-        if not k:
-            return []
-        hit = [m.cbs_code for m in live if _key(m.name) == k]
-        for attr in ("police_unit", "safety_region", "province"):
-            if hit:
-                break
-            hit = [m.cbs_code for m in live if _key(getattr(m, attr)) == k]
-        return hit or _gazetteer_codes(part, live)
-
-    # whole first: "Kollumerland en Nieuwkruisland" is one municipality, "Dronten, Urk en Lelystad" three
-    codes = match(text)
-    if codes:
-        return codes
-    for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
-        codes += [c for c in match(part) if c not in codes]
-    return codes
-
-
-def _gazetteer_codes(part: str, live: list[Municipality]) -> list[str]:
-    """Spellings the CSV names don't have: aliases, "gemeente X", "Eenheid X", "Friesland"."""
-    try:
-        from extractors import gazetteer as gz
-    except ImportError:
-        return []
-    m = gz.resolve_municipality(part, fuzzy=False)
-    if m is not None:
-        live_codes = {x.cbs_code for x in live}
-        if m.cbs_code in live_codes:
-            return [m.cbs_code]
-        return [x.cbs_code for x in gz.current_successors(m) if x.cbs_code in live_codes]
-    for attr, resolve in (("police_unit", gz.resolve_police_unit), ("safety_region", gz.resolve_safety_region),
-                          ("province", gz.resolve_province)):
-        name = resolve(part)
-        if name:
-            return [x.cbs_code for x in live if getattr(x, attr) == name]
-    return []
-
-
-def document_coverage(documents: pd.DataFrame, by: str,
-                      gm: Optional[dict[str, Municipality]] = None) -> pd.DataFrame:
-    """(doc_id, group) pairs: the groups each document speaks for."""
-    gm = gm if gm is not None else municipalities()
+    Its municipalities are the document's own (`documents.municipalities`), else those its
+    region, police unit or province covers on the document's date.
+    """
+    gm = gazetteer.by_code()
     rows = []
     for doc in documents.to_dict("records"):
         day = doc.get("doc_date") if isinstance(doc.get("doc_date"), dt.date) else None
-        codes = [c for c in re.split(r"[;,\s]+", _str(doc.get("municipalities")) or "") if c]
+        codes = [c for c in re.split(r"[;,\s]+", text_or_none(doc.get("municipalities")) or "") if c]
         if not codes:
             for column in ("region", "police_unit", "province"):
-                codes = resolve_area(doc.get(column), day, gm)
+                codes = gazetteer.resolve_area(text_or_none(doc.get(column)), day)
                 if codes:
                     break
         if by == "municipality":
             groups = [gm[c].name if c in gm else c for c in codes]
         else:
-            own = _str(doc.get(by))
+            own = text_or_none(doc.get(by))
             if own:
                 groups = [g.strip() for g in own.split(";") if g.strip()]
             else:
@@ -237,9 +68,9 @@ def document_coverage(documents: pd.DataFrame, by: str,
 def period_label(doc: dict) -> str:
     """'2019-2022' for a plan period; the document's year when it states none."""
     start, end = doc.get("period_start"), doc.get("period_end")
-    if _str(start) and _str(end):
+    if text_or_none(start) and text_or_none(end):
         return f"{int(start)}-{int(end)}" if int(start) != int(end) else f"{int(start)}"
-    if _str(start):
+    if text_or_none(start):
         return f"{int(start)}"
     day = doc.get("doc_date")
     if isinstance(day, dt.date):
@@ -265,10 +96,10 @@ def filter_period(documents: pd.DataFrame, spec: Optional[str], coverage: pd.Dat
 
     def keep(doc) -> bool:
         start, end = doc.get("period_start"), doc.get("period_end")
-        if not _str(start):
+        if not text_or_none(start):
             day = doc.get("doc_date")
             return isinstance(day, dt.date) and lo <= day.year <= hi
-        start, end = int(start), int(end) if _str(end) else int(start)
+        start, end = int(start), int(end) if text_or_none(end) else int(start)
         if m.group(2):
             return (start, end) == (lo, hi)
         return start <= lo <= end
@@ -277,7 +108,7 @@ def filter_period(documents: pd.DataFrame, spec: Optional[str], coverage: pd.Dat
 
 
 def _period_sort_key(row) -> int:
-    if _str(row.get("period_start")):
+    if text_or_none(row.get("period_start")):
         return int(row["period_start"])
     day = row.get("doc_date")
     return day.year if isinstance(day, dt.date) else 0
@@ -298,6 +129,8 @@ class Comparison:
     matrix: pd.DataFrame             # wide form
     theme_period: pd.DataFrame
     deadlines: pd.DataFrame
+    #: municipality × priority table cells of the compared documents, with the `group` each counts for
+    table_cells: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # as compared (rolled up with top_level)
     top_level: bool = False
     raw_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # as read: the workbook shows these
@@ -324,14 +157,14 @@ def theme_catalogue(themes: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFram
     """One row per theme id, with its most used label, in VNG field then label order."""
     rows = {}
     for t in themes.to_dict("records"):
-        tid = _str(t.get("theme_id"))
+        tid = text_or_none(t.get("theme_id"))
         if not tid:
             continue
         entry = rows.setdefault(tid, {"theme_id": tid, "labels": {}, "parent_theme_id": None, "vng_field": None})
-        label = _str(t.get("theme_label")) or tid
+        label = text_or_none(t.get("theme_label")) or tid
         entry["labels"][label] = entry["labels"].get(label, 0) + 1
-        entry["parent_theme_id"] = entry["parent_theme_id"] or _str(t.get("parent_theme_id"))
-        entry["vng_field"] = entry["vng_field"] or _str(t.get("vng_field"))
+        entry["parent_theme_id"] = entry["parent_theme_id"] or text_or_none(t.get("parent_theme_id"))
+        entry["vng_field"] = entry["vng_field"] or text_or_none(t.get("vng_field"))
     for tid in mentions.get("theme_id", pd.Series(dtype=str)).dropna().unique():
         rows.setdefault(tid, {"theme_id": tid, "labels": {tid: 1}, "parent_theme_id": None, "vng_field": None})
     out = []
@@ -370,15 +203,11 @@ def _parent_of(themes: pd.DataFrame) -> dict[str, Optional[str]]:
     """theme -> parent, from the tables, completed from the theme vocabulary for parents no document names."""
     parent = {}
     for t in themes.to_dict("records"):
-        tid = _str(t.get("theme_id"))
+        tid = text_or_none(t.get("theme_id"))
         if tid and (tid not in parent or parent[tid] is None):
-            parent[tid] = _str(t.get("parent_theme_id"))
-    try:
-        from extractors.theme_vocab import theme_info
-    except ImportError:  # an older extractors package: the tables alone
-        theme_info = None
+            parent[tid] = text_or_none(t.get("parent_theme_id"))
     todo = [p for p in parent.values() if p and p not in parent]
-    while todo and theme_info is not None:
+    while todo:
         tid = todo.pop()
         if tid in parent:
             continue
@@ -392,13 +221,9 @@ def _parent_of(themes: pd.DataFrame) -> dict[str, Optional[str]]:
 def _theme_label(tid: str, themes: pd.DataFrame) -> tuple[str, Optional[str]]:
     rows = themes[themes["theme_id"] == tid]
     if len(rows):
-        return str(rows["theme_label"].mode().iloc[0]), _str(rows["vng_field"].dropna().iloc[0]) if rows["vng_field"].notna().any() else None
-    try:
-        from extractors.theme_vocab import theme_info
-
-        info = theme_info(tid) or {}
-    except ImportError:
-        info = {}
+        fields = rows["vng_field"].dropna()
+        return str(rows["theme_label"].mode().iloc[0]), text_or_none(fields.iloc[0]) if len(fields) else None
+    info = theme_info(tid) or {}
     return info.get("label") or tid, info.get("vng_field")
 
 
@@ -410,7 +235,7 @@ def roll_up(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
     def root(tid):
         seen = set()
-        while _str(tid) and parent.get(tid) and tid not in seen:
+        while text_or_none(tid) and parent.get(tid) and tid not in seen:
             seen.add(tid)
             tid = parent[tid]
         return tid
@@ -419,7 +244,7 @@ def roll_up(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     if not themes.empty:
         t = themes.copy()
         t["theme_id"] = t["theme_id"].map(root)
-        t["prioritized"] = t["prioritized"].map(_truthy)
+        t["prioritized"] = t["prioritized"].map(truthy)
         t["mentions"] = pd.to_numeric(t["mentions"], errors="coerce").fillna(0)
         rows = []
         for (doc_id, tid), part in t.groupby(["doc_id", "theme_id"], sort=False):
@@ -432,7 +257,7 @@ def roll_up(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name in ("theme_mentions", "municipality_priorities", "deadlines", "priorities"):
         frame = tables.get(name)
         if frame is not None and "theme_id" in frame.columns:
-            out[name] = frame.assign(theme_id=frame["theme_id"].map(lambda x: root(x) if _str(x) else x))
+            out[name] = frame.assign(theme_id=frame["theme_id"].map(lambda x: root(x) if text_or_none(x) else x))
     return out
 
 
@@ -443,7 +268,7 @@ def document_themes(documents: pd.DataFrame, themes: pd.DataFrame, mentions: pd.
               .rename("n_mentions").reset_index())
     rows = themes[themes["doc_id"].isin(ids)][["doc_id", "theme_id", "prioritized", "mentions"]]
     merged = rows.merge(counts, on=["doc_id", "theme_id"], how="outer")
-    merged["prioritized"] = merged["prioritized"].map(_truthy)
+    merged["prioritized"] = merged["prioritized"].map(truthy)
     merged["mentions"] = pd.to_numeric(merged["mentions"], errors="coerce")
     merged["mentions"] = merged[["mentions", "n_mentions"]].max(axis=1).fillna(0).astype(int)
     merged["status"] = merged["prioritized"].map(lambda p: "prioritized" if p else "mentioned")
@@ -451,24 +276,33 @@ def document_themes(documents: pd.DataFrame, themes: pd.DataFrame, mentions: pd.
     return merged[["doc_id", "theme_id", "status", "mentions", "source"]].drop_duplicates(["doc_id", "theme_id"])
 
 
-def municipality_table_themes(documents: pd.DataFrame, cells: pd.DataFrame,
-                              gm: dict[str, Municipality]) -> pd.DataFrame:
-    """(doc, municipality, theme) that a municipality × priority table marks as chosen."""
-    ids = set(documents["doc_id"])
+def table_cells(documents: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """The municipality × priority table cells of the documents, each with the municipality
+    group it counts for (the CBS name of its code, else the name as the table writes it)."""
+    gm = gazetteer.by_code()
+    cells = cells[cells["doc_id"].isin(set(documents["doc_id"]))]
+
+    def group(cell: dict) -> str:
+        code = text_or_none(cell.get("cbs_code"))
+        return gm[code].name if code in gm else (text_or_none(cell.get("municipality")) or UNKNOWN)
+
+    return cells.assign(group=[group(c) for c in cells.to_dict("records")])
+
+
+def municipality_table_themes(cells: pd.DataFrame) -> pd.DataFrame:
+    """(doc, municipality, theme) that a municipality × priority table marks as chosen;
+    `cells` as `table_cells` gives them."""
     rows = []
-    for cell in cells[cells["doc_id"].isin(ids)].to_dict("records"):
-        tid, value = _str(cell.get("theme_id")), _str(cell.get("value"))
+    for cell in cells.to_dict("records"):
+        tid, value = text_or_none(cell.get("theme_id")), text_or_none(cell.get("value"))
         if not tid or (value or "").casefold() in _NEGATIVE_CELL:
             continue
-        code = _str(cell.get("cbs_code"))
-        name = gm[code].name if code in gm else (_str(cell.get("municipality")) or UNKNOWN)
-        rows.append({"doc_id": cell["doc_id"], "group": name, "theme_id": tid})
+        rows.append({"doc_id": cell["doc_id"], "group": cell["group"], "theme_id": tid})
     return pd.DataFrame(rows, columns=["doc_id", "group", "theme_id"]).drop_duplicates()
 
 
 def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optional[str] = None,
-            today: Optional[dt.date] = None, gm: Optional[dict[str, Municipality]] = None,
-            top_level: bool = False) -> Comparison:
+            today: Optional[dt.date] = None, top_level: bool = False) -> Comparison:
     """`top_level`: sub-themes count for their top-level theme (fewer, broader rows)."""
     if by not in GROUPINGS:
         raise ValueError(f"--by {by!r}: choose one of {', '.join(GROUPINGS)}")
@@ -476,13 +310,12 @@ def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optiona
     if top_level:
         tables = roll_up(tables)
     today = today or dt.date.today()
-    gm = gm if gm is not None else municipalities()
     documents = _frame(tables, "documents", ["doc_id", "status", "title", "source_path", "region", "police_unit",
                                              "province", "municipalities", "doc_date", "period_start",
                                              "period_end", "doc_type", "issuer"])
     documents = documents[documents["status"].fillna("ok") == "ok"].copy()
     documents["period"] = [period_label(d) for d in documents.to_dict("records")]
-    coverage = document_coverage(documents, by, gm)
+    coverage = document_coverage(documents, by)
     documents = filter_period(documents, period, coverage)
     coverage = coverage[coverage["doc_id"].isin(set(documents["doc_id"]))]
 
@@ -490,53 +323,63 @@ def compare(tables: dict[str, pd.DataFrame], by: str = "region", period: Optiona
                                        "prioritized", "rank", "mentions", "first_page", "evidence"])
     mentions = _frame(tables, "theme_mentions", ["doc_id", "theme_id", "surface", "match_kind", "page",
                                                  "char_start", "char_end", "sentence"])
-    cells = _frame(tables, "municipality_priorities", ["doc_id", "municipality", "cbs_code", "column_label",
-                                                       "theme_id", "value", "page"])
+    cells = table_cells(documents, _frame(tables, "municipality_priorities",
+                                          ["doc_id", "municipality", "cbs_code", "column_label", "theme_id",
+                                           "value", "page"]))
     ids = set(documents["doc_id"])
     catalogue = theme_catalogue(themes[themes["doc_id"].isin(ids)], mentions[mentions["doc_id"].isin(ids)])
     doc_themes = document_themes(documents, themes, mentions)
 
     # per (group, theme): what the documents covering the group say
-    per = coverage.merge(doc_themes, on="doc_id")
+    hits = coverage.merge(doc_themes, on="doc_id")
     if by == "municipality":
-        table_rows = municipality_table_themes(documents, cells, gm)
+        table_rows = municipality_table_themes(cells)
         if not table_rows.empty:
             table_rows = table_rows.assign(status="prioritized", mentions=0, source="municipality table")
-            per = pd.concat([per, table_rows[per.columns]], ignore_index=True)
+            hits = pd.concat([hits, table_rows[hits.columns]], ignore_index=True)
+    group_theme = group_theme_table(by, documents, coverage, hits, catalogue)
+    return Comparison(by=by, period=period, today=today, documents=documents.reset_index(drop=True),
+                      coverage=coverage.reset_index(drop=True), themes=catalogue, doc_themes=doc_themes,
+                      group_theme=group_theme, matrix=wide_matrix(group_theme, catalogue),
+                      theme_period=theme_period_matrix(documents, coverage, doc_themes, catalogue),
+                      deadlines=deadlines_timeline(tables, documents, coverage, catalogue, today),
+                      table_cells=cells.reset_index(drop=True), tables=tables, top_level=top_level,
+                      raw_tables=original)
+
+
+def group_theme_table(by: str, documents: pd.DataFrame, coverage: pd.DataFrame, hits: pd.DataFrame,
+                      catalogue: pd.DataFrame) -> pd.DataFrame:
+    """One row per (group, theme), long form: prioritized by a document covering the group (or by
+    its row of a municipality table), mentioned only, or absent. `hits`: doc_id, group, theme_id,
+    status, mentions, source."""
     period_of = dict(zip(documents["doc_id"], documents["period"]))
     groups = sorted(coverage["group"].unique(), key=lambda g: (g == UNKNOWN, g.casefold()))
     docs_of = coverage.groupby("group")["doc_id"].apply(lambda d: sorted(set(d))).to_dict()
     hits_of: dict[tuple[str, str], list[dict]] = {}
-    for hit in per.to_dict("records"):
+    for hit in hits.to_dict("records"):
         hits_of.setdefault((hit["group"], hit["theme_id"]), []).append(hit)
     rows = []
     for group in groups:
         group_docs = docs_of.get(group, [])
         periods = ";".join(sorted({period_of[d] for d in group_docs}))
         for theme in catalogue.to_dict("records"):
-            hits = hits_of.get((group, theme["theme_id"]), [])
-            prio = sorted({h["doc_id"] for h in hits if h["status"] == "prioritized"})
-            ment = sorted({h["doc_id"] for h in hits} - set(prio))
+            found = hits_of.get((group, theme["theme_id"]), [])
+            prio = sorted({h["doc_id"] for h in found if h["status"] == "prioritized"})
+            ment = sorted({h["doc_id"] for h in found} - set(prio))
             status = "prioritized" if prio else "mentioned" if ment else "absent"
             per_doc = {}
-            for h in hits:  # a document's mentions count once, whichever way it reached the group
+            for h in found:  # a document's mentions count once, whichever way it reached the group
                 per_doc[h["doc_id"]] = max(per_doc.get(h["doc_id"], 0), int(h["mentions"] or 0))
             rows.append({
                 "by": by, "group": group, **theme, "status": status,
                 "n_docs": len(group_docs), "n_docs_prioritized": len(prio), "n_docs_mentioned": len(ment),
                 "mentions": sum(per_doc.values()), "periods": periods,
                 "doc_ids": ";".join(sorted(per_doc)),
-                "from_table": any(h["source"] == "municipality table" for h in hits),
+                "from_table": any(h["source"] == "municipality table" for h in found),
             })
     columns = ["by", "group", "theme_id", "theme_label", "parent_theme_id", "vng_field", "depth", "status", "n_docs",
                "n_docs_prioritized", "n_docs_mentioned", "mentions", "periods", "doc_ids", "from_table"]
-    group_theme = pd.DataFrame(rows, columns=columns)
-    return Comparison(by=by, period=period, today=today, documents=documents.reset_index(drop=True),
-                      coverage=coverage.reset_index(drop=True), themes=catalogue, doc_themes=doc_themes,
-                      group_theme=group_theme, matrix=wide_matrix(group_theme, catalogue),
-                      theme_period=theme_period_matrix(documents, coverage, doc_themes, catalogue),
-                      deadlines=deadlines_timeline(tables, documents, coverage, catalogue, today),
-                      tables=tables, top_level=top_level, raw_tables=original)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def cell_text(status: str, mentions: int) -> str:
@@ -616,7 +459,7 @@ def deadlines_timeline(tables: dict[str, pd.DataFrame], documents: pd.DataFrame,
     labels = dict(zip(catalogue["theme_id"], catalogue["theme_label"]))
     frame["days_from_today"] = frame["date"].map(lambda d: (d - today).days)
     frame["status"] = frame["days_from_today"].map(lambda n: "upcoming" if n >= 0 else "overdue")
-    frame["theme_label"] = frame["theme_id"].map(lambda t: labels.get(t) if _str(t) else None)
+    frame["theme_label"] = frame["theme_id"].map(lambda t: labels.get(t) if text_or_none(t) else None)
     frame["groups"] = frame["doc_id"].map(groups)
     frame["title"] = frame["doc_id"].map(docs["title"])
     frame["source_path"] = frame["doc_id"].map(docs["source_path"])
@@ -625,210 +468,3 @@ def deadlines_timeline(tables: dict[str, pd.DataFrame], documents: pd.DataFrame,
     return frame[columns].reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- terminal
-
-SYMBOL = {"prioritized": "P", "mentioned": "m", "absent": "."}
-
-
-def format_matrix(comparison: Comparison, width: Optional[int] = None, max_groups: int = 16) -> str:
-    """Themes down, groups across (numbered, legend below), in as many column blocks as the terminal needs.
-
-    More than `max_groups` groups (municipalities) would be pages of columns:
-    then each theme gets a count of the groups that prioritize / mention it.
-    """
-    gt = comparison.group_theme
-    if gt.empty:
-        return "No themes in the compared documents."
-    width = width or shutil.get_terminal_size((120, 40)).columns
-    groups = list(dict.fromkeys(gt["group"]))
-    if len(groups) > max_groups:
-        return _format_counts(comparison, groups)
-    labels: list[tuple[Optional[str], str]] = []  # (theme id, text); no id: a VNG field heading
-    field_now = object()
-    for theme in comparison.themes.to_dict("records"):
-        depth = int(theme.get("depth") or 0)
-        if depth == 0 and (theme.get("vng_field") or None) != field_now:
-            field_now = theme.get("vng_field") or None
-            labels.append((None, (field_now or "(no VNG field)").upper()))
-        labels.append((theme["theme_id"], "  " * (depth + 1) + theme["theme_label"]))
-    label_w = min(max(len(l) for _, l in labels), 46)
-    cells = {(r["group"], r["theme_id"]): (f"{SYMBOL[r['status']]}{r['mentions']}" if r["status"] != "absent" else ".")
-             for r in gt.to_dict("records")}
-    col_w = max(5, max(len(c) for c in cells.values()) + 1)
-    per_block = max(1, (width - label_w - 2) // (col_w + 1))
-    lines = [f"{comparison.by} x theme  (P = prioritized, m = mentioned only, . = absent; number = mentions)"]
-    for b in range(0, len(groups), per_block):
-        block = groups[b:b + per_block]
-        numbers = range(b + 1, b + 1 + len(block))
-        lines.append("")
-        lines.append(" " * label_w + "  " + " ".join(f"[{n}]".rjust(col_w) for n in numbers))
-        for tid, label in labels:
-            text = label if len(label) <= label_w else label[: label_w - 1] + "\u2026"
-            if tid is None:
-                lines.append(text)
-                continue
-            lines.append(text.ljust(label_w) + "  " + " ".join(cells.get((g, tid), ".").rjust(col_w) for g in block))
-    lines.append("")
-    info = gt.drop_duplicates("group").set_index("group")
-    for n, group in enumerate(groups, start=1):
-        n_docs = int(info.loc[group, "n_docs"])
-        periods = info.loc[group, "periods"].replace(";", ", ")
-        lines.append(f"[{n}] {group}  ({n_docs} document{'s' if n_docs != 1 else ''}; {periods})")
-    return "\n".join(lines)
-
-
-def _format_counts(comparison: Comparison, groups: list[str]) -> str:
-    gt = comparison.group_theme
-    counts = gt.groupby(["theme_id", "status"]).size().unstack(fill_value=0)
-    by = comparison.by.replace("_", " ")
-    lines = [f"{len(groups)} {by} groups: number of groups where each theme is prioritized / mentioned only "
-             f"(full matrix: compare_{comparison.by}_theme_matrix.csv, report.html)", ""]
-    rows = []
-    field_now = object()
-    for theme in comparison.themes.to_dict("records"):
-        depth = int(theme.get("depth") or 0)
-        if depth == 0 and (theme.get("vng_field") or None) != field_now:
-            field_now = theme.get("vng_field") or None
-            rows.append((None, (field_now or "(no VNG field)").upper(), 0, 0))
-        c = counts.loc[theme["theme_id"]] if theme["theme_id"] in counts.index else {}
-        rows.append((theme["theme_id"], "  " * (depth + 1) + theme["theme_label"],
-                     int(c.get("prioritized", 0)), int(c.get("mentioned", 0))))
-    label_w = min(max(len(r[1]) for r in rows), 46)
-    lines.append(" " * label_w + "  " + "prioritized".rjust(12) + "mentioned".rjust(11))
-    for tid, text, prio, ment in rows:
-        text = text if len(text) <= label_w else text[: label_w - 1] + "\u2026"
-        lines.append(text if tid is None else text.ljust(label_w) + "  " + str(prio).rjust(12) + str(ment).rjust(11))
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- writing
-
-def publish(tmp: str, target: Path) -> None:
-    """Move a finished temporary file into place, readable like any file the user creates (mkstemp makes 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, target)
-
-
-def write_frame(frame: pd.DataFrame, out_dir: Path, name: str) -> list[Path]:
-    """CSV and Parquet, each through a temporary file and os.replace (never a half-written file)."""
-    written = []
-    for suffix in (".csv", ".parquet"):
-        target = out_dir / f"{name}{suffix}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=out_dir)
-        os.close(fd)
-        try:
-            if suffix == ".csv":
-                frame.to_csv(tmp, index=False, encoding="utf-8")
-            else:
-                _parquet_safe(frame).to_parquet(tmp, index=False)
-            publish(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        written.append(target)
-    return written
-
-
-def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns mixing types (None + str + date) trip pyarrow; keep dates, stringify the rest."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            values = frame[column].dropna()
-            if len(values) and all(isinstance(v, dt.date) for v in values):
-                continue
-            if len(values) and not all(isinstance(v, str) for v in values):
-                frame[column] = frame[column].map(lambda v: None if v is None or v != v else str(v))
-    return frame
-
-
-def write_outputs(comparison: Comparison, out_dir: Path, report: bool = True, excel: bool = True,
-                  errors: Optional[list[str]] = None) -> list[Path]:
-    """The comparison tables, report.html and ivp.xlsx. A failing report or workbook does not cost
-    the others: its error goes to `errors` (raised when no list is given)."""
-    out_dir = Path(out_dir)
-    written = []
-    for name, frame in comparison.outputs().items():
-        written += write_frame(frame, out_dir, name)
-
-    def attempt(what: str, make) -> None:
-        try:
-            written.append(make())
-        except Exception as exc:
-            if errors is None:
-                raise
-            errors.append(f"writing {what} failed: {exc!r}; this is a bug in ivp, please report it")
-
-    if report:
-        from pipeline.report import write_report
-
-        attempt("report.html", lambda: write_report(comparison, out_dir / "report.html"))
-    if excel:
-        from pipeline.excel import write_workbook
-
-        raw = comparison.raw_tables or comparison.tables
-        sheets = {name: raw[name] for name in CONTRACT_TABLES if name in raw}
-        # sheet names have 31 characters at most: drop the file prefix
-        for name, frame in comparison.outputs().items():
-            short = name.removeprefix("compare_")
-            sheets["deadlines_timeline" if short in sheets else short] = frame
-        attempt("ivp.xlsx", lambda: write_workbook(sheets, out_dir / "ivp.xlsx"))
-    return written
-
-
-# ---------------------------------------------------------------- CLI
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("outputs"), metavar="DIR",
-                        help="the output folder of `ivp run` (default: outputs); results are written there too")
-    parser.add_argument("--by", choices=GROUPINGS, default="region",
-                        help="rows of the matrix (default: region)")
-    parser.add_argument("--period", default=None,
-                        help="plan period to compare: YYYY-YYYY, YYYY (periods covering it), latest, or all (default)")
-    parser.add_argument("--top-level", action="store_true",
-                        help="count sub-themes for their top-level theme (e.g. hennepteelt as ondermijning)")
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                        help="reference day for upcoming/overdue deadlines (default: today)")
-    parser.add_argument("--no-report", action="store_true", help="do not write report.html")
-    parser.add_argument("--no-excel", action="store_true", help="do not write ivp.xlsx")
-
-
-def run(args: argparse.Namespace) -> int:
-    out_dir = Path(args.out)
-    tables = load_tables(out_dir)
-    if "documents" not in tables:
-        print(f"ivp compare: no tables in {out_dir}; run `ivp run INPUT... --out {out_dir}` first", file=sys.stderr)
-        return 1
-    try:
-        comparison = compare(tables, by=args.by, period=args.period, today=args.today,
-                             top_level=getattr(args, "top_level", False))
-    except ValueError as exc:
-        print(f"ivp compare: {exc}", file=sys.stderr)
-        return 2
-    if comparison.documents.empty:
-        print(f"ivp compare: no readable documents{' in period ' + args.period if args.period else ''} "
-              f"in {out_dir}", file=sys.stderr)
-        return 1
-    errors: list[str] = []
-    written = write_outputs(comparison, out_dir, report=not args.no_report, excel=not args.no_excel, errors=errors)
-    print(format_matrix(comparison))
-    dl = comparison.deadlines
-    if not dl.empty:
-        upcoming = int((dl["status"] == "upcoming").sum())
-        print(f"\ndeadlines: {len(dl)} ({upcoming} upcoming, {len(dl) - upcoming} overdue as of {comparison.today})")
-    print("\nwrote: " + ", ".join(p.name for p in written))
-    for error in errors:
-        print(f"ivp compare: {error}", file=sys.stderr)
-    return 1 if errors else 0
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="ivp compare", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,13 +7,13 @@ instead of one-line overflows.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+
+from pipeline.atomic import replacing
 
 #: Excel's limits: sheet names, characters per cell
 MAX_SHEET_NAME = 31
@@ -154,8 +154,6 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     """One sheet per table, in the given order; written to a temporary file, then moved into place."""
     from openpyxl import Workbook
 
-    from pipeline.compare import publish
-
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
@@ -165,12 +163,6 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
         write_sheet(ws, frame if frame is not None else pd.DataFrame(), status_colours=name.endswith("matrix"))
     if not wb.sheetnames:
         wb.create_sheet("empty")
-    fd, tmp = tempfile.mkstemp(prefix=".ivp.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        publish(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

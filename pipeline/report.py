@@ -19,7 +19,9 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from pipeline.compare import Comparison, _key, _str
+from pipeline.atomic import replacing
+from pipeline.cells import text_or_none
+from pipeline.compare import Comparison
 
 #: colour per cell status, chosen to stay distinguishable in grey scale too
 COLOURS = {"prioritized": "#b2182b", "mentioned": "#f4a582", "absent": "#f4f4f4"}
@@ -37,7 +39,7 @@ def anchor(*parts: object) -> str:
 
 
 def esc(value: object) -> str:
-    text = _str(value)
+    text = text_or_none(value)
     return html.escape(text) if text else ""
 
 
@@ -194,7 +196,7 @@ def _mark(sentence: str, needle: Optional[str]) -> str:
 
 def _in_period(periods: Optional[str]) -> str:
     """' (2019-2022)', ' (2019-2022, (2024))': a year without a stated period is already in brackets."""
-    if not _str(periods):
+    if not text_or_none(periods):
         return ""
     parts = [p for p in str(periods).split(";") if p]
     if len(parts) == 1 and parts[0].startswith("("):
@@ -203,7 +205,7 @@ def _in_period(periods: Optional[str]) -> str:
 
 
 def _short(text: Optional[str], n: int = 60) -> str:
-    text = _str(text) or ""
+    text = text_or_none(text) or ""
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
@@ -215,12 +217,12 @@ class _Docs:
 
     def name(self, doc_id: str) -> str:
         d = self.rows.get(doc_id, {})
-        title = _str(d.get("title"))
-        file = Path(_str(d.get("source_path")) or doc_id).name
+        title = text_or_none(d.get("title"))
+        file = Path(text_or_none(d.get("source_path")) or doc_id).name
         return title or file
 
     def file(self, doc_id: str) -> str:
-        return Path(_str(self.rows.get(doc_id, {}).get("source_path")) or doc_id).name
+        return Path(text_or_none(self.rows.get(doc_id, {}).get("source_path")) or doc_id).name
 
     def link(self, doc_id: str) -> str:
         return f'<a href="#{anchor("doc", doc_id)}">{esc(_short(self.name(doc_id), 80))}</a>'
@@ -242,12 +244,13 @@ def quotes_by_doc_theme(mentions: pd.DataFrame) -> dict[tuple[str, str], list[di
 
 def _quote_li(q: dict, docs: _Docs, with_doc: bool = True) -> str:
     page = q.get("page")
-    where = f"p.&nbsp;{int(page)}" if _str(page) else "p.&nbsp;?"
+    where = f"p.&nbsp;{int(page)}" if text_or_none(page) else "p.&nbsp;?"
     doc = f"{docs.link(q['doc_id'])}, " if with_doc else ""
-    kind = _str(q.get("match_kind"))
+    kind = text_or_none(q.get("match_kind"))
     extra = f' <span class="kind">{esc(kind)}: “{esc(q.get("surface"))}”</span>' if kind and kind != "exact" else ""
-    return (f'<li><span class="where">{doc}{where}</span> '
-            f'<q>{_mark(_str(q.get("sentence")) or _str(q.get("surface")) or "", _str(q.get("surface")))}</q>{extra}</li>')
+    surface = text_or_none(q.get("surface"))
+    sentence = text_or_none(q.get("sentence")) or surface or ""
+    return f'<li><span class="where">{doc}{where}</span> <q>{_mark(sentence, surface)}</q>{extra}</li>'
 
 
 # ---------------------------------------------------------------- page
@@ -278,11 +281,11 @@ def render_report(c: Comparison) -> str:
         mentions = mentions[mentions["doc_id"].isin(set(c.documents["doc_id"]))]
     quotes = quotes_by_doc_theme(mentions)
     themes_tab = tables.get("themes", pd.DataFrame(columns=["doc_id", "theme_id"]))
-    evidence_of = {(t["doc_id"], t["theme_id"]): _str(t.get("evidence"))
+    evidence_of = {(t["doc_id"], t["theme_id"]): text_or_none(t.get("evidence"))
                    for t in themes_tab.to_dict("records")} if not themes_tab.empty else {}
     label = dict(zip(c.themes["theme_id"], c.themes["theme_label"]))
     doc_status = {(r["doc_id"], r["theme_id"]): r for r in c.doc_themes.to_dict("records")}
-    cells_tab = tables.get("municipality_priorities", pd.DataFrame(columns=["doc_id"]))
+    cells_tab = c.table_cells
 
     parts = [f"<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -319,7 +322,7 @@ def render_report(c: Comparison) -> str:
             cell = {"status": status, "text": str(row["mentions"]) if status != "absent" else "",
                     "title": f"{group} × {label[tid]}: {status}"}
             if status != "absent":
-                doc_ids = tuple(sorted(_str(row["doc_ids"]).split(";"))) if _str(row["doc_ids"]) else ()
+                doc_ids = tuple(sorted(text_or_none(row["doc_ids"]).split(";"))) if text_or_none(row["doc_ids"]) else ()
                 table_group = group if row["from_table"] else None
                 key = anchor("cell", tid, *doc_ids, table_group or "")
                 cell["href"] = key
@@ -361,7 +364,7 @@ def render_report(c: Comparison) -> str:
                 cell["href"] = key
                 cell["title"] += (f" ({row['n_docs_prioritized']} of {row['n_docs']} documents prioritize it, "
                                   f"{row['n_docs_mentioned']} mention it only)")
-                doc_ids = tuple(sorted(_str(row["doc_ids"]).split(";")))
+                doc_ids = tuple(sorted(text_or_none(row["doc_ids"]).split(";")))
                 blocks[key] = _period_block(key, period, tid, label[tid], doc_ids, docs, doc_status, quotes)
             tp_cells[(ti, pi)] = cell
     parts.append('<h2 id="periods">Themes over plan periods</h2>'
@@ -400,7 +403,7 @@ def _cell_block(key, tid, theme_label, doc_ids, table_group, docs, doc_status, q
         if table_group and not cells_tab.empty:
             rows = cells_tab[(cells_tab["doc_id"] == d) & (cells_tab["theme_id"] == tid)]
             for r in rows.to_dict("records"):
-                if _key(_str(r.get("municipality"))) == _key(table_group):
+                if r["group"] == table_group:
                     inner.append(f'<li><span class="where">table, p.&nbsp;{esc(_int(r.get("page")))}:</span> '
                                  f'{esc(r.get("municipality"))} × {esc(r.get("column_label"))} = {esc(r.get("value"))}</li>')
         qs = quotes.get((d, tid), [])
@@ -458,7 +461,7 @@ def _deadlines_section(c: Comparison, docs: _Docs) -> str:
             out.append(f'<tr id="dl-{i}" class="{status}"><td class="date">{row["date"]}</td><td>{esc(row["precision"])}{inferred}</td>'
                        f'<td>{esc(row["date_text"])}</td><td>{esc(row["what"])}</td><td>{esc(row["theme_label"])}</td>'
                        f'<td>{docs.link(row["doc_id"])}</td><td class="num">{esc(row["page"])}</td>'
-                       f'<td><q>{_mark(_str(row["sentence"]) or "", _str(row["date_text"]))}</q></td></tr>')
+                       f'<td><q>{_mark(text_or_none(row["sentence"]) or "", text_or_none(row["date_text"]))}</q></td></tr>')
         out.append("</table>")
     return "".join(out)
 
@@ -474,7 +477,7 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
     meta = [("file", docs.file(d)), ("type", doc.get("doc_type")), ("issuer", doc.get("issuer")),
             ("region", doc.get("region")), ("date", doc.get("doc_date")), ("period", doc.get("period")),
             ("covers", "; ".join(sorted(c.coverage.loc[c.coverage["doc_id"] == d, "group"])))]
-    out.append('<p class="meta">' + " · ".join(f"{k}: {esc(v)}" for k, v in meta if _str(v)) + "</p>")
+    out.append('<p class="meta">' + " · ".join(f"{k}: {esc(v)}" for k, v in meta if text_or_none(v)) + "</p>")
 
     if themes is not None and not themes.empty:
         rows = themes[themes["doc_id"] == d].copy()
@@ -512,7 +515,7 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
             tag = "ol" if ranked else "ul"
             items = []
             for item in lst.to_dict("records"):
-                theme = _str(item.get("theme_id"))
+                theme = text_or_none(item.get("theme_id"))
                 link = (f' <span class="small">→ <a href="#{anchor("q", d, theme)}">{esc(label.get(theme, theme))}</a></span>'
                         if theme in doc_theme_ids else "")
                 items.append(f"<li>{esc(item.get('item_text'))}{link}</li>")
@@ -521,7 +524,7 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
     own = c.deadlines[c.deadlines["doc_id"] == d] if not c.deadlines.empty else c.deadlines
     if len(own):
         items = "".join(f'<li><a href="#dl-{i}">{row["date"]}</a> <span class="{row["status"]}">{esc(row["status"])}</span>: '
-                        f'{esc(row["date_text"])}{" — " + esc(_short(row["what"], 100)) if _str(row["what"]) else ""}</li>'
+                        f'{esc(row["date_text"])}{" — " + esc(_short(row["what"], 100)) if text_or_none(row["what"]) else ""}</li>'
                         for i, row in own.iterrows())
         out.append(f"<p><b>Deadlines</b></p><ul>{items}</ul>")
 
@@ -539,7 +542,7 @@ def _document_section(doc: dict, c: Comparison, docs: _Docs, label: dict, quotes
 
 
 def _int(value) -> Optional[str]:
-    text = _str(value)
+    text = text_or_none(value)
     if text is None:
         return None
     try:
@@ -556,19 +559,8 @@ def _truthy_cell(value) -> bool:
 
 def write_report(comparison: Comparison, path: Path) -> Path:
     """Render and write atomically (a reader never sees half a page)."""
-    import os
-    import tempfile
-
-    from pipeline.compare import publish
-
     path = Path(path)
     text = render_report(comparison)
-    fd, tmp = tempfile.mkstemp(prefix=".report.", suffix=".html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        publish(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with replacing(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
     return path

@@ -14,6 +14,9 @@ import pytest
 from extractors.records import (TABLE_RECORDS, Deadline, DocumentRecord, Extraction, MunicipalityPriority,
                                 PriorityItem, Theme, ThemeMention)
 from pipeline import compare as cmp
+from pipeline import compare_cli
+from pipeline.compare_text import format_matrix
+from pipeline.read_tables import CONTRACT_TABLES, load_tables
 
 TODAY = dt.date(2024, 1, 1)
 
@@ -178,30 +181,30 @@ def status(comparison, group, theme):
 # ---------------------------------------------------------------- loading
 
 def test_load_tables_prefers_duckdb_and_falls_back_to_parquet(out_dir):
-    tables = cmp.load_tables(out_dir)
-    assert set(cmp.CONTRACT_TABLES) <= set(tables)
+    tables = load_tables(out_dir)
+    assert set(CONTRACT_TABLES) <= set(tables)
     assert tables["documents"]["doc_date"].map(lambda d: isinstance(d, dt.date)).sum() == 4
     (out_dir / "ivp.duckdb").unlink()
-    again = cmp.load_tables(out_dir)
+    again = load_tables(out_dir)
     assert len(again["themes"]) == len(tables["themes"])
     assert isinstance(again["deadlines"]["date"].iloc[0], dt.date)
 
 
 def test_csv_exports_alone_give_the_same_comparison(out_dir):
-    tables = cmp.load_tables(out_dir)
+    tables = load_tables(out_dir)
     expected = cmp.compare(tables, today=TODAY).group_theme
     for name, frame in tables.items():
         frame.to_csv(out_dir / f"{name}.csv", index=False)
         (out_dir / f"{name}.parquet").unlink()
     (out_dir / "ivp.duckdb").unlink()
-    again = cmp.compare(cmp.load_tables(out_dir), today=TODAY).group_theme
+    again = cmp.compare(load_tables(out_dir), today=TODAY).group_theme
     pd.testing.assert_frame_equal(again.reset_index(drop=True), expected.reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- region × theme
 
 def test_region_matrix_statuses_and_counts(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), by="region", today=TODAY)
+    c = cmp.compare(load_tables(out_dir), by="region", today=TODAY)
     groups = list(dict.fromkeys(c.group_theme["group"]))
     assert sorted(groups) == sorted(["Oost-Nederland", "Noord-Holland", "Noord-Nederland",
                                      "Dronten, Noordoostpolder, Urk"])  # the failed file is no group
@@ -220,13 +223,13 @@ def test_region_matrix_statuses_and_counts(out_dir):
 
 
 def test_theme_label_is_the_most_used_one(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), today=TODAY)
+    c = cmp.compare(load_tables(out_dir), today=TODAY)
     labels = dict(zip(c.themes["theme_id"], c.themes["theme_label"]))
     assert labels["cybercrime"] == "Cybercrime"  # 2 of 4 documents say just that
 
 
 def test_by_police_unit_and_province_resolve_through_the_gazetteer(out_dir):
-    tables = cmp.load_tables(out_dir)
+    tables = load_tables(out_dir)
     c = cmp.compare(tables, by="police_unit", today=TODAY)
     groups = set(c.group_theme["group"])
     # the Flevoland memo has no police unit of its own: its three municipalities are in Midden-Nederland
@@ -242,7 +245,7 @@ def test_by_police_unit_and_province_resolve_through_the_gazetteer(out_dir):
 
 
 def test_by_municipality_uses_the_municipalities_of_the_documents_date_and_the_table(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), by="municipality", today=TODAY)
+    c = cmp.compare(load_tables(out_dir), by="municipality", today=TODAY)
     groups = set(c.group_theme["group"])
     assert {"Dronten", "Noordoostpolder", "Urk"} <= groups
     # 2012 plan: Bedum still existed, Het Hogeland (2019) did not
@@ -252,17 +255,6 @@ def test_by_municipality_uses_the_municipalities_of_the_documents_date_and_the_t
     assert bool(status(c, "Assen", "woninginbraken")["from_table"])
     assert status(c, "Bedum", "woninginbraken")["status"] == "mentioned"
     assert status(c, "Urk", "woninginbraken")["status"] == "absent"
-
-
-def test_resolve_area_handles_lists_units_and_suffixes():
-    gm = cmp.municipalities()
-    assert cmp.resolve_area("Dronten, Noordoostpolder en Urk", None, gm) == ["GM0303", "GM0171", "GM0184"]
-    assert len(cmp.resolve_area("Midden-Nederland", None, gm)) > 20
-    assert cmp.resolve_area("Bergen", None, gm)  # CBS writes "Bergen (L.)"/"Bergen (NH.)"
-    assert cmp.resolve_area("Atlantis", None, gm) == []
-    assert cmp.resolve_area("Kollumerland en Nieuwkruisland", dt.date(2015, 1, 1), gm) == ["GM0079"]
-    assert cmp.resolve_area("Gemeente Dronten", None, gm) == ["GM0303"]  # through the gazetteer
-    assert len(cmp.resolve_area("Eenheid Noord-Holland", None, gm)) > 20
 
 
 def _with_subthemes(tmp_path):
@@ -278,7 +270,7 @@ def _with_subthemes(tmp_path):
                                      surface="verward gedrag")
     oost.themes.append(_theme("oost", "ondermijning_sub", "Vakantieparken", False, 1, parent="ondermijning"))
     write_contract_tables(tmp_path, exs)
-    return cmp.load_tables(tmp_path)
+    return load_tables(tmp_path)
 
 
 def test_sub_themes_are_listed_under_their_parent(tmp_path):
@@ -288,7 +280,7 @@ def test_sub_themes_are_listed_under_their_parent(tmp_path):
     assert order[i + 1] == "ondermijning_sub" and c.themes["depth"].iloc[i + 1] == 1
     # a sub-theme whose parent no document names stands on its own
     assert c.themes.set_index("theme_id").loc["hennep", "depth"] == 0
-    text = cmp.format_matrix(c, width=200)
+    text = format_matrix(c, width=200)
     assert "\n    Vakantieparken" in text  # under its field heading and its parent
 
 
@@ -315,7 +307,7 @@ def test_top_level_rolls_sub_themes_into_their_root(tmp_path):
 # ---------------------------------------------------------------- periods and deadlines
 
 def test_period_filters(out_dir):
-    tables = cmp.load_tables(out_dir)
+    tables = load_tables(out_dir)
     assert set(cmp.compare(tables, period="2024-2027", today=TODAY).documents["doc_id"]) == {"nholland", "flevo"}
     assert set(cmp.compare(tables, period="2013", today=TODAY).documents["doc_id"]) == {"nnederland"}
     assert len(cmp.compare(tables, period="latest", today=TODAY).documents) == 4  # one plan per region
@@ -324,7 +316,7 @@ def test_period_filters(out_dir):
 
 
 def test_theme_period_matrix(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), today=TODAY)
+    c = cmp.compare(load_tables(out_dir), today=TODAY)
     tp = c.theme_period.set_index(["period", "theme_id"])
     assert list(dict.fromkeys(c.theme_period["period"])) == ["2013-2014", "2019-2022", "2024-2027"]
     row = tp.loc[("2024-2027", "ondermijning")]
@@ -334,7 +326,7 @@ def test_theme_period_matrix(out_dir):
 
 
 def test_deadlines_timeline_is_sorted_and_split_at_today(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), today=TODAY)
+    c = cmp.compare(load_tables(out_dir), today=TODAY)
     dl = c.deadlines
     assert list(dl["date"]) == sorted(dl["date"])
     assert len(dl) == 6
@@ -348,15 +340,15 @@ def test_deadlines_timeline_is_sorted_and_split_at_today(out_dir):
 # ---------------------------------------------------------------- terminal and CLI
 
 def test_format_matrix_is_readable_and_wraps(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), today=TODAY)
-    text = cmp.format_matrix(c, width=200)
+    c = cmp.compare(load_tables(out_dir), today=TODAY)
+    text = format_matrix(c, width=200)
     lines = text.splitlines()
     row = next(l for l in lines if l.strip().startswith("Ondermijning"))
     assert "CRIMINALITEIT" in lines  # VNG field headings
     # groups in alphabetical order: Dronten.., Noord-Holland, Noord-Nederland, Oost-Nederland
     assert row.split()[1:] == ["P1", "P3", "P1", "P2"]
     assert "[1] Dronten, Noordoostpolder, Urk  (1 document; 2024-2027)" in text
-    narrow = cmp.format_matrix(c, width=36)
+    narrow = format_matrix(c, width=36)
     blocks = [l for l in narrow.splitlines() if l.startswith(" ") and l.strip().startswith("[")]
     assert len(blocks) > 1  # groups spread over column blocks, each with every theme
     assert narrow.count("  Ondermijning") == len(blocks)
@@ -365,12 +357,12 @@ def test_format_matrix_is_readable_and_wraps(out_dir):
 
 def parse(argv):
     parser = argparse.ArgumentParser()
-    cmp.add_arguments(parser)
+    compare_cli.add_arguments(parser)
     return parser.parse_args(argv)
 
 
 def test_run_writes_every_output(out_dir, capsys):
-    assert cmp.run(parse(["--out", str(out_dir), "--today", "2024-01-01"])) == 0
+    assert compare_cli.run(parse(["--out", str(out_dir), "--today", "2024-01-01"])) == 0
     printed = capsys.readouterr().out
     assert "Ondermijning" in printed and "deadlines: 6 (2 upcoming, 4 overdue as of 2024-01-01)" in printed
     for name in ("compare_region_theme", "compare_region_theme_matrix", "compare_theme_period", "compare_deadlines"):
@@ -383,7 +375,7 @@ def test_run_writes_every_output(out_dir, capsys):
 
 
 def test_run_by_municipality_for_one_period(out_dir, capsys):
-    assert cmp.run(parse(["--out", str(out_dir), "--by", "municipality", "--period", "2024-2027",
+    assert compare_cli.run(parse(["--out", str(out_dir), "--by", "municipality", "--period", "2024-2027",
                           "--no-excel"])) == 0
     frame = pd.read_parquet(out_dir / "compare_municipality_theme.parquet")
     assert set(frame["group"]) >= {"Dronten", "Urk", "Noordoostpolder"}
@@ -395,8 +387,8 @@ def test_run_by_municipality_for_one_period(out_dir, capsys):
 
 
 def test_many_groups_print_counts_instead_of_pages_of_columns(out_dir):
-    c = cmp.compare(cmp.load_tables(out_dir), by="municipality", today=TODAY)
-    text = cmp.format_matrix(c)
+    c = cmp.compare(load_tables(out_dir), by="municipality", today=TODAY)
+    text = format_matrix(c)
     assert "municipality groups: number of groups where each theme is prioritized" in text
     row = next(l for l in text.splitlines() if l.strip().startswith("Woninginbraken"))
     n_groups = c.group_theme["group"].nunique()
@@ -406,7 +398,7 @@ def test_many_groups_print_counts_instead_of_pages_of_columns(out_dir):
 
 
 def test_run_without_tables_says_what_to_do(tmp_path, capsys):
-    assert cmp.run(parse(["--out", str(tmp_path)])) == 1
+    assert compare_cli.run(parse(["--out", str(tmp_path)])) == 1
     assert "ivp run" in capsys.readouterr().err
 
 
@@ -429,7 +421,7 @@ def seed_tables(tmp_path_factory):
 
 
 def test_samples_ondermijning_prioritized_in_all_four_regions(seed_tables):
-    tables = cmp.load_tables(seed_tables)
+    tables = load_tables(seed_tables)
     for top_level in (False, True):
         c = cmp.compare(tables, by="region", today=TODAY, top_level=top_level)
         groups = set(c.group_theme["group"])
@@ -447,7 +439,7 @@ def test_samples_ondermijning_prioritized_in_all_four_regions(seed_tables):
 
 
 def test_samples_by_police_unit_and_municipality(seed_tables):
-    tables = cmp.load_tables(seed_tables)
+    tables = load_tables(seed_tables)
     c = cmp.compare(tables, by="police_unit", today=TODAY)
     assert {"Oost-Nederland", "Noord-Holland", "Noord-Nederland", "Midden-Nederland"} <= set(c.group_theme["group"])
     c = cmp.compare(tables, by="municipality", period="2024-2027", today=TODAY)
@@ -462,7 +454,7 @@ def test_a_failing_workbook_does_not_cost_the_report(out_dir, capsys, monkeypatc
     def broken(sheets, path):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline.excel, "write_workbook", broken)
-    assert cmp.run(parse(["--out", str(out_dir), "--today", "2024-01-01"])) == 1
+    monkeypatch.setattr(pipeline.excel, "write_workbook", broken)  # the writers call it through the module
+    assert compare_cli.run(parse(["--out", str(out_dir), "--today", "2024-01-01"])) == 1
     assert "writing ivp.xlsx failed" in capsys.readouterr().err
     assert (out_dir / "report.html").exists() and (out_dir / "compare_region_theme.csv").exists()

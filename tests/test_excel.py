@@ -8,8 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import compare as cmp
+from pipeline import compare_cli
 from pipeline.excel import sheet_name, write_workbook
+from pipeline.read_tables import CONTRACT_TABLES, load_tables
 from tests.test_compare import sample_extractions, write_contract_tables
 
 
@@ -18,20 +19,20 @@ def workbook(tmp_path_factory):
     out = tmp_path_factory.mktemp("excel")
     write_contract_tables(out, sample_extractions())
     parser = argparse.ArgumentParser()
-    cmp.add_arguments(parser)
-    assert cmp.run(parser.parse_args(["--out", str(out), "--today", "2024-01-01", "--no-report"])) == 0
-    return out / "ivp.xlsx", cmp.load_tables(out)
+    compare_cli.add_arguments(parser)
+    assert compare_cli.run(parser.parse_args(["--out", str(out), "--today", "2024-01-01", "--no-report"])) == 0
+    return out / "ivp.xlsx", load_tables(out)
 
 
 def test_one_sheet_per_table(workbook):
     path, tables = workbook
     wb = openpyxl.load_workbook(path)
-    for name in cmp.CONTRACT_TABLES:
+    for name in CONTRACT_TABLES:
         assert name in wb.sheetnames
     for name in ("region_theme", "region_theme_matrix", "theme_period", "deadlines_timeline"):
         assert name in wb.sheetnames
     frames = pd.read_excel(path, sheet_name=None)
-    for name in cmp.CONTRACT_TABLES:
+    for name in CONTRACT_TABLES:
         assert len(frames[name]) == len(tables[name]), name
         assert list(frames[name].columns) == list(tables[name].columns)
 

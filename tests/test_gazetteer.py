@@ -81,3 +81,43 @@ def test_metadata_region_written_as_an_informal_region():
     doc = document_from_text("Integraal Veiligheidsplan IJmond 2020-2023\n\nDe gemeenten werken samen.\n")
     m = extract_metadata(doc, parse_structure(doc))
     assert (m["region"], m["police_unit"], m["province"]) == ("IJmond", "Noord-Holland", "Noord-Holland")
+
+
+# ---- areas on a date: the municipalities a region covers (what `ivp compare` counts a document for)
+
+def test_resolve_area_handles_lists_units_and_suffixes():
+    assert g.resolve_area("Dronten, Noordoostpolder en Urk") == ["GM0303", "GM0171", "GM0184"]
+    assert len(g.resolve_area("Midden-Nederland")) > 20
+    assert set(g.resolve_area("Bergen")) == {"GM0373", "GM0893"}  # CBS writes "Bergen (NH.)" and "Bergen (L.)"
+    assert g.resolve_area("Atlantis") == []
+    assert g.resolve_area("") == [] and g.resolve_area(None) == []
+    assert g.resolve_area("Gemeente Dronten") == ["GM0303"]
+    assert len(g.resolve_area("Eenheid Noord-Holland")) > 20
+    assert g.resolve_area("Sudwest Fryslan") == ["GM1900"]  # diacritics and hyphens do not count
+
+
+def test_resolve_area_gives_the_municipalities_of_the_day():
+    import datetime as dt
+
+    # one municipality whose name has "en" in it, while it existed; its successor afterwards
+    assert g.resolve_area("Kollumerland en Nieuwkruisland", dt.date(2015, 1, 1)) == ["GM0079"]
+    assert g.resolve_area("Kollumerland en Nieuwkruisland") == ["GM1970"]
+    # a province on a day before a merger counts the municipalities that existed then
+    before = set(g.resolve_area("Groningen", dt.date(2015, 1, 1)))
+    after = set(g.resolve_area("Groningen"))
+    assert before == {"GM0014"} == after  # the municipality's own name wins over the province
+    province_2015 = set(g.resolve_area("Provincie Groningen", dt.date(2015, 1, 1)))
+    province_now = set(g.resolve_area("Provincie Groningen"))
+    assert "GM0005" in province_2015 and "GM0005" not in province_now  # Bedum, merged in 2019
+    assert "GM1966" in province_now and "GM1966" not in province_2015  # Het Hogeland, formed then
+
+
+def test_active_on():
+    import datetime as dt
+
+    bedum = g.by_code()["GM0005"]
+    assert bedum.active_on(dt.date(2018, 12, 31)) and not bedum.active_on(dt.date(2019, 1, 1))
+    assert not bedum.active_on(None)
+    hogeland = g.by_code()["GM1966"]
+    assert hogeland.active_on(None) and hogeland.active_on(dt.date(2019, 1, 1))
+    assert not hogeland.active_on(dt.date(2018, 12, 31))

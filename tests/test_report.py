@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import compare as cmp
+from pipeline.read_tables import load_tables
 from pipeline.report import anchor, render_report, write_report
 from tests.test_compare import TODAY, sample_extractions, write_contract_tables
 
@@ -52,7 +53,7 @@ class _Links(HTMLParser):
 def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     write_contract_tables(out, sample_extractions())
-    return cmp.compare(cmp.load_tables(out), by="region", today=TODAY), out
+    return cmp.compare(load_tables(out), by="region", today=TODAY), out
 
 
 def test_report_is_self_contained_and_every_link_has_a_target(comparison):
@@ -92,7 +93,7 @@ def test_every_non_absent_cell_links_to_its_quotes(comparison):
 def test_report_groups_cells_with_the_same_evidence(tmp_path):
     # a regional plan covers many municipalities: their cells share one evidence block
     write_contract_tables(tmp_path, sample_extractions())
-    c = cmp.compare(cmp.load_tables(tmp_path), by="municipality", today=TODAY)
+    c = cmp.compare(load_tables(tmp_path), by="municipality", today=TODAY)
     page = render_report(c)
     n_groups = c.group_theme["group"].nunique()
     assert n_groups > 60
@@ -105,7 +106,7 @@ def test_empty_comparison_renders(tmp_path):
     ex = sample_extractions()[3]
     ex.themes, ex.theme_mentions, ex.deadlines = [], [], []
     write_contract_tables(tmp_path, [ex])
-    c = cmp.compare(cmp.load_tables(tmp_path), today=TODAY)
+    c = cmp.compare(load_tables(tmp_path), today=TODAY)
     page = render_report(c)
     assert "No deadlines" in page
 
@@ -276,6 +277,6 @@ def test_awkward_labels_are_escaped(tmp_path):
         if t.theme_id == "jeugd":
             t.theme_label = "Jeugd & <drugs> voor $5"
     write_contract_tables(tmp_path, exs)
-    page = render_report(cmp.compare(cmp.load_tables(tmp_path), today=TODAY))
+    page = render_report(cmp.compare(load_tables(tmp_path), today=TODAY))
     assert "Jeugd &amp; &lt;drugs&gt; voor $5" in page
     assert "<drugs>" not in page
