@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pandas as pd
+
 
 def text_or_none(value) -> Optional[str]:
     """The cell as stripped text; None when it is missing or blank."""
-    if value is None:
+    if value is None or value is pd.NA:  # NA: an integer column with gaps, as a row of a frame
         return None
     try:
         if value != value:  # NaN / NA

@@ -315,6 +315,18 @@ def test_period_filters(out_dir):
         cmp.compare(tables, period="vorig jaar")
 
 
+def test_latest_period_counts_a_document_without_a_period_by_its_year(tmp_path):
+    """Read back from DuckDB a missing period is NA, which no period rule may take for a year."""
+    memo = Extraction(document=_doc("memo", "Urk", None, "2025-02-01", "Memo aan de raad over cameratoezicht"),
+                      themes=[_theme("memo", "cameratoezicht", "Cameratoezicht", False, 1)])
+    write_contract_tables(tmp_path, sample_extractions() + [memo])
+    tables = load_tables(tmp_path)
+    latest = cmp.compare(tables, by="municipality", period="latest", today=TODAY)
+    assert "memo" in set(latest.documents["doc_id"])  # Urk's newest: 2025, after the 2024-2027 plan
+    assert "Cameratoezicht" in set(latest.themes["theme_label"])
+    assert set(cmp.compare(tables, period="2025", today=TODAY).documents["doc_id"]) == {"nholland", "flevo", "memo"}
+
+
 def test_theme_period_matrix(out_dir):
     c = cmp.compare(load_tables(out_dir), today=TODAY)
     tp = c.theme_period.set_index(["period", "theme_id"])
