@@ -55,7 +55,8 @@ def clean_document(doc: Document) -> Document:
         doc.notes.append(f"removed {removed_running} running header/footer lines")
     if dropped_layer:
         doc.notes.append(f"removed a duplicated text layer of {dropped_layer} lines")
-    doc.pages = [Page(p.number, text, has_tables=p.has_tables, furniture=removed)
+    doc.pages = [Page(p.number, text, has_tables=p.has_tables, furniture=removed, source=p.source,
+                      ocr_confidence=p.ocr_confidence)
                  for p, text, removed in zip(doc.pages, pages, furniture)]
     return doc
 

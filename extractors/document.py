@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 
 @dataclass
@@ -20,6 +20,10 @@ class Page:
     # lines the cleaner removed as page furniture (running headers/footers, page labels): drafts
     # carry their version date there, and a running header often repeats the title
     furniture: list[str] = field(default_factory=list)
+    # where `text` comes from: "text" (the file's text layer), "ocr" (read from the page image),
+    # "not_read" (a scanned page OCR skipped: the page cap or the page timeout; its text is empty)
+    source: str = "text"
+    ocr_confidence: Optional[float] = None  # Tesseract's mean word confidence (0-100) on an "ocr" page
 
     def sentences(self) -> Iterator[tuple[int, int, str]]:
         """(start, end, text) of each sentence; whole lines when no parse exists."""
@@ -75,6 +79,14 @@ class Document:
     @property
     def n_chars(self) -> int:
         return sum(len(p.text) for p in self.pages)
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.source == "ocr"]
+
+    @property
+    def unread_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.source == "not_read"]
 
     def page(self, number: int) -> Page:
         return self.pages[number - 1]

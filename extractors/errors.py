@@ -7,9 +7,11 @@ class DocumentError(Exception):
 
     status = "failed"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, retryable: bool = False):
         super().__init__(message)
         self.message = message
+        # the same bytes may read on a later run (a tool installed since): the next run tries again
+        self.retryable = retryable
 
 
 class UnreadableDocument(DocumentError):

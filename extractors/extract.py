@@ -57,19 +57,41 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None) -> 
         due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
     with _timed(timings, "tables"):
         matrix, warnings = tables.extract_municipality_priorities(doc)
+    _mark_page_sources(doc, [mentions, priority_items, due])
     record = DocumentRecord(
         doc_id=doc.doc_id, source_path=doc.source_path, sha256=doc.sha256,
         doc_date=doc_date.isoformat() if doc_date else None,
         period_start=period_start, period_end=period_end,
-        pages=len(doc.pages), n_chars=doc.n_chars, language="nl", status="ok",
+        pages=len(doc.pages), n_chars=doc.n_chars, language="nl",
         extractor_version=extractor_version(), source_format=doc.source_format,
         spacy_model=load_model().name,
-        **meta,
+        **meta, **_ocr_status(doc),
     )
     mentions = mentions + themes.item_mentions(doc, priority_tree)  # the document's own words for its choices
     return Extraction(document=record, themes=theme_rows, theme_mentions=mentions,
                       priorities=priority_items, deadlines=due, municipality_priorities=matrix,
                       warnings=list(doc.notes) + warnings, timings=timings)
+
+
+def _mark_page_sources(doc: Document, record_lists: list[list]) -> None:
+    """Facts on a page read by OCR say so, with the page's confidence."""
+    for records in record_lists:
+        for record in records:
+            if 1 <= record.page <= len(doc.pages) and doc.page(record.page).source == "ocr":
+                record.page_source = "ocr"
+                record.ocr_confidence = round(doc.page(record.page).ocr_confidence, 1)
+
+
+def _ocr_status(doc: Document) -> dict:
+    """The documents row's OCR columns; `partial` when scanned pages were left unread."""
+    confidences = [p.ocr_confidence for p in doc.pages if p.source == "ocr"]
+    fields = {"ocr_pages": len(confidences), "status": "ok", "error": None,
+              "ocr_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None}
+    if doc.unread_pages:
+        from extractors.ocr import unread_message
+
+        fields.update(status="partial", error=unread_message(doc.unread_pages, len(doc.pages)))
+    return fields
 
 
 def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
@@ -87,7 +109,7 @@ def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
                 check_dutch(doc)
             loaded.append((path, doc))
         except DocumentError as exc:
-            loaded.append((path, failed_extraction(path, exc.status, exc.message)))
+            loaded.append((path, failed_extraction(path, exc.status, exc.message, retryable=exc.retryable)))
         except Exception as exc:  # a reader bug must not stop the batch
             log.debug("reading %s failed", path, exc_info=True)
             loaded.append((path, failed_extraction(path, "failed", f"could not read the file: {exc!r}",

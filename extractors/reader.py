@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +23,10 @@ SUPPORTED = sorted(TEXT_SUFFIXES | {".pdf", ".docx"})
 MIN_CHARS_PER_PAGE = 20
 #: a PDF whose pages lack a text layer in at least this share is a scan as a whole.
 SCANNED_PAGE_SHARE = 0.5
+#: a page with fewer characters than this over a picture covering SCAN_IMAGE_SHARE of it is a scan
+#: whose text layer holds a stamp or a page number only
+STAMP_CHARS = 200
+SCAN_IMAGE_SHARE = 0.6
 
 
 def file_identity(path: Path) -> tuple[str, str]:
@@ -157,22 +162,73 @@ def read_pdf_pages(data: bytes) -> list[Page]:
         if len(pdf) == 0:
             raise EmptyDocument("the PDF has no pages")
         pages: list[Page] = []
+        scanned: list[int] = []  # 0-based indexes of pages without a usable text layer
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             text = _normalize_newlines(textpage.get_text_range())
             textpage.close()
+            if _is_scanned(page, text):
+                scanned.append(index)
             page.close()
             pages.append(Page(index + 1, text))
+        if scanned:
+            _read_scanned_pages(pdf, pages, scanned)
     finally:
         pdf.close()
-    # Whitespace-only text layers are common in scans: count visible characters.
-    blank = [p.number for p in pages if sum(not c.isspace() for c in p.text) < MIN_CHARS_PER_PAGE]
-    if len(blank) >= SCANNED_PAGE_SHARE * len(pages):
-        raise NeedsOCR(
-            f"{len(blank)} of {len(pages)} pages have no text layer: the PDF is a scan. "
-            "Run OCR first (e.g. `ocrmypdf -l nld in.pdf out.pdf`) and give ivp the result.")
     return pages
+
+
+def _is_scanned(page, text: str) -> bool:
+    """No text layer to speak of: a few characters, or a little text on a page-sized picture."""
+    # Whitespace-only text layers are common in scans: count visible characters.
+    visible = sum(not c.isspace() for c in text)
+    if visible < MIN_CHARS_PER_PAGE:
+        return True
+    from extractors.ocr import largest_picture
+
+    return visible < STAMP_CHARS and largest_picture(page)[0] >= SCAN_IMAGE_SHARE
+
+
+def _read_scanned_pages(pdf, pages: list[Page], scanned: list[int]) -> None:
+    """OCR the pages without a text layer, in place; without OCR, a scan as a whole needs it first."""
+    from extractors import ocr
+
+    available, why = ocr.availability()
+    if not available:
+        if len(scanned) >= SCANNED_PAGE_SHARE * len(pages):
+            raise NeedsOCR(
+                f"{len(scanned)} of {len(pages)} pages have no text layer: the PDF is a scan, and ivp cannot OCR "
+                f"it here: {why}. Or run OCR yourself (e.g. `ocrmypdf -l nld in.pdf out.pdf`) and give ivp the result.",
+                retryable=True)
+        return  # a blank page or a picture in a text PDF: the text layer is all there is
+    cap, deadline = ocr.page_cap(), time.monotonic() + ocr.time_budget()
+    rejected = 0
+    for count, index in enumerate(scanned):
+        page = pages[index]
+        if count >= cap or time.monotonic() >= deadline:
+            page.source = "not_read"
+            continue
+        pdf_page = pdf[index]
+        try:
+            image = ocr.render_page(pdf_page)
+        finally:
+            pdf_page.close()
+        result = ocr.recognise_image(image)
+        if result.timed_out:
+            page.source = "not_read"
+            continue
+        page.text, page.source, page.ocr_confidence = _normalize_newlines(result.text), "ocr", result.confidence
+        rejected += result.rejected
+    if any(p.text.strip() for p in pages):
+        return
+    unread = [p.number for p in pages if p.source == "not_read"]
+    if unread:
+        raise NeedsOCR(f"the PDF is a scan and OCR found no text on the pages it read; "
+                       f"{ocr.unread_message(unread, len(pages))}")
+    unreadable = f", {rejected} of them only as nonsense (a photo, a drawing, handwriting?)" if rejected else ""
+    raise EmptyDocument(f"the PDF is a scan and OCR found no readable text on its {len(scanned)} page(s)"
+                        f"{unreadable}; check it by eye")
 
 
 # --- DOCX -------------------------------------------------------------------

@@ -26,7 +26,7 @@ class DocumentRecord:
     pages: int = 0
     n_chars: int = 0
     language: Optional[str] = None
-    status: str = "ok"  # ok, failed, empty, needs_ocr, not_dutch
+    status: str = "ok"  # ok, partial (some scanned pages not read), failed, empty, needs_ocr, not_dutch
     error: Optional[str] = None
     extractor_version: str = ""
     source_format: Optional[str] = None
@@ -35,6 +35,8 @@ class DocumentRecord:
     # True when the failure may pass on its own (timeout, crashed worker, I/O); the next run
     # retries it. A damaged or encrypted file fails the same way until its bytes change.
     retryable: bool = False
+    ocr_pages: int = 0  # pages whose text Tesseract read from the page image (no text layer)
+    ocr_confidence: Optional[float] = None  # mean of those pages' word confidence, 0-100
 
 
 @dataclass
@@ -49,6 +51,10 @@ class ThemeMention:
     char_end: int
     sentence: str
     term: str = ""  # the vocabulary term that matched
+    # where the page's text comes from: "text" (the file's text layer) or "ocr" (Tesseract), and
+    # Tesseract's mean word confidence (0-100) on an OCR page, for reviewing low-quality pages
+    page_source: str = "text"
+    ocr_confidence: Optional[float] = None
 
 
 @dataclass
@@ -79,6 +85,10 @@ class PriorityItem:
     char_start: int = 0
     char_end: int = 0
     adopted: bool = True  # the issuer's own list, not one it reports from others
+    # where the page's text comes from: "text" (the file's text layer) or "ocr" (Tesseract), and
+    # Tesseract's mean word confidence (0-100) on an OCR page, for reviewing low-quality pages
+    page_source: str = "text"
+    ocr_confidence: Optional[float] = None
 
 
 @dataclass
@@ -101,6 +111,10 @@ class Deadline:
     # "uiterlijk eind 2014": mod END, relation ON_OR_BEFORE (TIMEX3 has one mod; both matter)
     relation: Optional[str] = None
     range_start: Optional[str] = None  # ISO first day when the expression is a range ("April/mei '23")
+    # where the page's text comes from: "text" (the file's text layer) or "ocr" (Tesseract), and
+    # Tesseract's mean word confidence (0-100) on an OCR page, for reviewing low-quality pages
+    page_source: str = "text"
+    ocr_confidence: Optional[float] = None
 
 
 @dataclass

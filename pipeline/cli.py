@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--compact", action="store_true", help="one line of JSON")
 
-    p = sub.add_parser("setup", parents=[common], help="install the spaCy model nl_core_news_sm, or explain the fallback")
+    p = sub.add_parser("setup", parents=[common], help="install the spaCy model nl_core_news_sm, or explain the fallback; "
+                                                      "say whether OCR of scans is available")
 
     for name, (module, help_text) in PLUGGED.items():
         try:
@@ -147,8 +148,12 @@ def cmd_extract(args) -> int:
 def cmd_setup(args) -> int:
     import subprocess
 
+    from extractors import ocr
     from extractors.nlp import PRODUCT_MODEL
 
+    available, how = ocr.availability()
+    print(f"OCR of scanned pages: available ({how})." if available else
+          f"OCR of scanned pages: not available; scans get status needs_ocr. {how[0].upper()}{how[1:]}.")
     try:
         importlib.import_module(PRODUCT_MODEL)
         print(f"{PRODUCT_MODEL} is installed; ivp uses it.")

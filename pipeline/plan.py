@@ -102,6 +102,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _ocr_available() -> bool:
+    """A scan recorded as needs_ocr for want of Tesseract is read again once OCR is installed."""
+    from extractors.ocr import availability
+
+    return availability()[0]
+
+
 def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: str,
               full: bool = False, scope_removed: bool = True, include_flagged: bool = False) -> Plan:
     """`include_flagged`: files flagged as removed by an earlier run count as removed again
@@ -137,7 +144,8 @@ def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: 
             plan.changed.append(key)
         elif previous["extractor_version"] != version:
             plan.changed.append(key)
-        elif previous["status"] == "failed" and previous.get("retryable"):
+        elif previous.get("retryable") and (previous["status"] == "failed"
+                                            or previous["status"] == "needs_ocr" and _ocr_available()):
             plan.retried.append(key)
         else:
             plan.unchanged.append(key)

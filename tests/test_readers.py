@@ -99,14 +99,16 @@ def test_encrypted_pdf_asks_for_decryption(tmp_path):
         read_document(path)
 
 
-def test_image_only_pdf_needs_ocr(tmp_path):
+def test_image_only_pdf_needs_ocr_where_tesseract_has_no_dutch_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without nld.traineddata
     path = tmp_path / "scan.pdf"
     path.write_bytes(image_only_pdf(3))
-    with pytest.raises(NeedsOCR, match="ocrmypdf"):
+    with pytest.raises(NeedsOCR, match="tesseract-ocr-nld.*ocrmypdf"):
         read_document(path)
 
 
-def test_real_scans_in_samples_need_ocr(samples):
+def test_real_scans_in_samples_need_ocr_where_tesseract_has_no_dutch_data(samples, tmp_path, monkeypatch):
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
     for path in sorted((samples / "pdf").glob("*_SCAN.pdf")):
         with pytest.raises(NeedsOCR):
             read_document(path)
