@@ -57,7 +57,6 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None) -> 
         due = deadlines.extract_deadlines(doc, doc_date, (period_start, period_end), structure, mentions)
     with _timed(timings, "tables"):
         matrix, warnings = tables.extract_municipality_priorities(doc)
-    _mark_page_sources(doc, [mentions, priority_items, due])
     record = DocumentRecord(
         doc_id=doc.doc_id, source_path=doc.source_path, sha256=doc.sha256,
         doc_date=doc_date.isoformat() if doc_date else None,
@@ -68,6 +67,7 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None) -> 
         **meta, **_ocr_status(doc),
     )
     mentions = mentions + themes.item_mentions(doc, priority_tree)  # the document's own words for its choices
+    _mark_page_sources(doc, [mentions, priority_items, due])
     return Extraction(document=record, themes=theme_rows, theme_mentions=mentions,
                       priorities=priority_items, deadlines=due, municipality_priorities=matrix,
                       warnings=list(doc.notes) + warnings, timings=timings)
