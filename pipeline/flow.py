@@ -104,7 +104,9 @@ def summary_markdown(plan_counts: dict, results: list[Extraction]) -> str:
 
 def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
              plan_counts: dict, dask_address: Optional[str] = None,
-             progress: Optional[Callable[[str], None]] = None) -> list[Extraction]:
+             progress: Optional[Callable[[str], None]] = None,
+             server: Optional["prefect_env.TemporaryServer"] = None) -> list[Extraction]:
+    """Run the `ivp-run` flow; `server` is a temporary API server launched early, if any."""
     global _progress
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -112,7 +114,6 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
 
     # The heartbeat thread costs ~1 s per flow call on these machines and tells a local run nothing.
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    server = None
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -120,13 +121,13 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
         # same SQLite file. One shared API: the configured PREFECT_API_URL, or one temporary
         # server on loopback started here. Its URL travels to the workers inside the settings
         # context that prefect-dask serializes with every task.
-        api_url, server = prefect_env.shared_api(dask_address)
+        api_url, server = prefect_env.shared_api(dask_address, server)
         updates[PREFECT_API_URL] = api_url
         runner = DaskTaskRunner(address=dask_address)
     else:
         # Our own temporary server rather than Prefect's ephemeral mode: same server, but the
         # client never imports the server application (see prefect_env.TemporaryServer).
-        api_url, server = prefect_env.run_api()
+        api_url, server = prefect_env.run_api(server)
         updates[PREFECT_API_URL] = api_url
         runner = ThreadPoolTaskRunner(max_workers=max(1, workers_n))
     _progress = progress
@@ -137,4 +138,32 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
         _progress = None
         workers.close_pools()
         if server is not None:
+            if dask_address:
+                _drain_dask_workers(dask_address)
             server.stop()
+
+
+async def _drain_prefect_services() -> None:
+    """On a Dask worker: send the log lines and events Prefect still queues to the API, now."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        await service.drain_all(timeout=DRAIN_SECONDS)
+
+
+#: seconds a Dask worker may take to send what it still queues for the API
+DRAIN_SECONDS = 15
+
+
+def _drain_dask_workers(dask_address: str) -> None:
+    """Before this run's temporary server stops: a Dask worker's Prefect services send their
+    last log lines and events in the background, after the task has returned; a server gone
+    by then made every worker log "Error logging to API: All connection attempts failed"."""
+    from distributed import Client
+
+    try:
+        with Client(dask_address, timeout=DRAIN_SECONDS) as client:
+            client.run(_drain_prefect_services)
+    except Exception as exc:  # the tables are done; a worker that cannot drain only loses log lines
+        log.warning("could not flush the Dask workers' Prefect logs before stopping the server: %s", exc)

@@ -11,7 +11,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Optional
 
 from extractors.reader import SUPPORTED
 
@@ -110,9 +110,11 @@ def _ocr_available() -> bool:
 
 
 def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: str,
-              full: bool = False, scope_removed: bool = True, include_flagged: bool = False) -> Plan:
+              full: bool = False, scope_removed: bool = True, include_flagged: bool = False,
+              on_first_work: Optional[Callable[[], None]] = None) -> Plan:
     """`include_flagged`: files flagged as removed by an earlier run count as removed again
-    (a run with --prune drops their rows too)."""
+    (a run with --prune drops their rows too). `on_first_work` is called once, as soon as one
+    file is found to need extraction (the run starts Prefect then, while planning goes on)."""
     paths, skipped = discover(inputs)
     plan = Plan(skipped=skipped)
     seen_sha: dict[str, str] = {}
@@ -150,6 +152,8 @@ def make_plan(inputs: Iterable[str | Path], manifest: dict[str, dict], version: 
         else:
             plan.unchanged.append(key)
             continue
+        if on_first_work is not None and not plan.to_extract:
+            on_first_work()
         plan.to_extract.append(item)
     if scope_removed:
         present = {str(p) for p in paths}

@@ -7,6 +7,7 @@ startup timeout that survives 2 slow cores.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -52,36 +53,46 @@ class TemporaryServer:
 
     Prefect's own ephemeral mode (`SubprocessASGIServer`) starts the same uvicorn command,
     but importing it loads the whole server application (FastAPI, SQLAlchemy, asyncpg,
-    redis, docket: ~80 MB) into the process that only talks to it.
+    redis, docket: ~80 MB) into the process that only talks to it. `launch()` does not import
+    Prefect at all, so `ivp run` starts the server first and imports Prefect, plans and loads
+    spaCy in the workers while the server starts (~7 CPU-s, most of a small run's fixed cost).
     """
 
     def __init__(self):
         self.process: Optional[subprocess.Popen] = None
         self.port: Optional[int] = None
+        self.ready = False
 
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
     def _spawn(self) -> subprocess.Popen:
-        import prefect
-        from prefect.settings import get_current_settings
-
         self.port = _free_port()
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1",
-               **get_current_settings().to_environment_variables(exclude_unset=True)}
+        env = {**SERVER_DEFAULTS, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1"}
+        if "prefect.settings" in sys.modules:  # settings made in code (temporary_settings) travel too
+            from prefect.settings import get_current_settings
+
+            env.update(get_current_settings().to_environment_variables(exclude_unset=True))
+        app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
         # Under pipeline.lifeline: the server ends with this process, also after kill -9.
         return subprocess.Popen(
-            [sys.executable, "-m", "pipeline.lifeline", str(os.getpid()), "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+            [sys.executable, "-m", "pipeline.lifeline", str(os.getpid()), "-m", "uvicorn", "--app-dir", str(app_dir),
              "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"], env=env)
 
-    def start(self, timeout: float) -> "TemporaryServer":
-        import httpx
-
+    def launch(self) -> "TemporaryServer":
+        """Start the server process and return at once; `wait_ready` waits for its API."""
         self.process = self._spawn()
         atexit.register(self.stop)
+        return self
+
+    def wait_ready(self, timeout: float) -> "TemporaryServer":
+        import httpx
+
+        if self.ready:
+            return self
         deadline = time.monotonic() + timeout
         with httpx.Client() as client:
             while time.monotonic() < deadline:
@@ -93,6 +104,7 @@ class TemporaryServer:
                     raise RuntimeError(f"the temporary Prefect server exited with code {code} at start")
                 try:
                     if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
+                        self.ready = True
                         return self
                 except httpx.HTTPError:
                     pass
@@ -100,6 +112,9 @@ class TemporaryServer:
         self.stop()
         raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s; raise "
                            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set PREFECT_API_URL")
+
+    def start(self, timeout: float) -> "TemporaryServer":
+        return self.launch().wait_ready(timeout)
 
     def stop(self) -> None:
         proc, self.process = self.process, None
@@ -114,6 +129,12 @@ class TemporaryServer:
             proc.wait(5)
 
 
+#: the temporary server's own settings (the user's environment wins). ivp stores no blocks,
+#: and registering Prefect's block types imports every block class at each start (~35 MB).
+SERVER_DEFAULTS = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+                   "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -124,21 +145,35 @@ def startup_timeout() -> float:
     return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
 
 
-def run_api() -> tuple[str, Optional[TemporaryServer]]:
+def launch_server() -> Optional[TemporaryServer]:
+    """Start this run's temporary server early, unless the environment names an API.
+
+    A PREFECT_API_URL that only a Prefect profile sets is seen later, by `run_api`, which
+    then stops the server launched here unused.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    return TemporaryServer().launch()
+
+
+def run_api(launched: Optional[TemporaryServer] = None) -> tuple[str, Optional[TemporaryServer]]:
     """The API this run reports to: (url, server to stop or None).
 
     A configured PREFECT_API_URL is used as it is; otherwise one temporary server on
-    loopback for this run only (what Prefect's ephemeral mode would start, minus its imports).
+    loopback for this run only (what Prefect's ephemeral mode would start, minus its imports):
+    `launched` if `launch_server` started it already.
     """
     url = configured_api_url()
     if url:
+        if launched is not None:
+            launched.stop()
         return url, None
-    server = TemporaryServer().start(startup_timeout())
+    server = (launched or TemporaryServer().launch()).wait_ready(startup_timeout())
     log.info("temporary Prefect server at %s", server.api_url)
     return server.api_url, server
 
 
-def shared_api(dask_address: str):
+def shared_api(dask_address: str, launched: Optional[TemporaryServer] = None):
     """The one Prefect API every Dask worker reports to: (url, server to stop or None).
 
     A configured PREFECT_API_URL is used as it is. Otherwise ivp starts Prefect's
@@ -148,11 +183,13 @@ def shared_api(dask_address: str):
     url = configured_api_url()
     if url:
         log.info("Dask tasks report to the configured Prefect API %s", url)
+        if launched is not None:
+            launched.stop()
         return url, None
     if not _is_loopback(dask_address):
         log.warning("%s is not on this machine but PREFECT_API_URL is not set: the Dask workers cannot reach "
                     "this run's temporary Prefect server on 127.0.0.1. Start `prefect server start --host 0.0.0.0` "
                     "and set PREFECT_API_URL to it.", dask_address)
-    url, server = run_api()
+    url, server = run_api(launched)
     log.info("Dask tasks report to a temporary Prefect server at %s", url)
     return url, server

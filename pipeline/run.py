@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from extractors import extractor_version
-from pipeline import prefect_env
+from pipeline import prefect_env, workers
 from pipeline.plan import Plan, make_plan
 from pipeline.store import EXPORTED_TABLES, Store, locked
 
@@ -100,6 +100,42 @@ def batches_of(items: Sequence[str], size: int, workers_n: int) -> list[list[str
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
+class Startup:
+    """The fixed cost of a run, overlapped: as soon as the plan finds one file to extract, the
+    temporary API server starts and the first extraction worker loads spaCy, while planning
+    goes on and this process imports Prefect. A run with nothing to extract starts neither.
+
+    On leaving, whatever the flow did not take over is stopped (idempotent after the flow).
+    """
+
+    def __init__(self, out_dir: Path, verbose: bool, workers_n: int, dask_address: Optional[str]):
+        self.out_dir, self.verbose, self.workers_n, self.dask_address = out_dir, verbose, workers_n, dask_address
+        self.server: Optional[prefect_env.TemporaryServer] = None
+        self.begun = False
+
+    def begin(self) -> None:
+        if self.begun:
+            return
+        self.begun = True
+        prefect_env.configure(self.out_dir, verbose=self.verbose)  # before the server and the first Prefect import
+        self.server = prefect_env.launch_server()
+        self.start_workers(1)
+
+    def start_workers(self, count: int) -> None:
+        self.begin()
+        if not self.dask_address:  # on Dask the workers live in the cluster
+            workers.process_pool(self.workers_n).start_soon(min(count, self.workers_n))
+
+    def __enter__(self) -> "Startup":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.begun:
+            workers.close_pools()
+            if self.server is not None:
+                self.server.stop()
+
+
 def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: bool = False,
         prune: bool = False, timeout: Optional[float] = None, wait: bool = False,
         dask_address: Optional[str] = None, batch_size: int = DEFAULT_BATCH_SIZE,
@@ -109,23 +145,26 @@ def run(inputs: Sequence[str | Path], out_dir: Path, workers_n: int = 1, full: b
     clock = time.perf_counter()
     summary = RunSummary(run_id=uuid.uuid4().hex[:12], out_dir=out_dir)
     version = extractor_version()
-    with locked(out_dir, wait=wait):
+    with locked(out_dir, wait=wait), Startup(out_dir, verbose, workers_n, dask_address) as startup:
         with Store(out_dir) as store:
-            plan = make_plan(list(inputs), store.manifest(), version, full=full, include_flagged=prune)
+            plan = make_plan(list(inputs), store.manifest(), version, full=full, include_flagged=prune,
+                             on_first_work=startup.begin)
             summary.n_new, summary.n_changed = len(plan.new), len(plan.changed) + len(plan.retried)
             summary.n_unchanged, summary.n_removed = len(plan.unchanged), len(plan.removed)
             summary.skipped = plan.skipped
             extractions = []
             if plan.to_extract:
-                prefect_env.configure(out_dir, verbose=verbose)
+                paths = [f.source_path for f in plan.to_extract]
+                batches = batches_of(paths, batch_size, workers_n)
+                startup.start_workers(len(batches))
                 from pipeline.flow import run_flow
 
                 counts = {"new": summary.n_new, "changed or retried": summary.n_changed,
                           "unchanged": summary.n_unchanged, "removed": summary.n_removed}
-                paths = [f.source_path for f in plan.to_extract]
                 with ProgressBar(len(paths), want_progress() if progress is None else progress) as bar:
-                    extractions = run_flow(batches_of(paths, batch_size, workers_n), workers_n, timeout,
-                                           counts, dask_address=dask_address, progress=bar.advance)
+                    extractions = run_flow(batches, workers_n, timeout,
+                                           counts, dask_address=dask_address, progress=bar.advance,
+                                           server=startup.server)
             for ex in extractions:
                 d = ex.document
                 summary.statuses[d.status] = summary.statuses.get(d.status, 0) + 1

@@ -154,6 +154,24 @@ class ExtractionWorker:
         self.conn = None
         self.last_rss_mb = 0.0
         self.recycled = 0  # workers replaced for their size (not for crashes or timeouts)
+        self._starter: Optional[threading.Thread] = None
+
+    def start_soon(self) -> None:
+        """Start the worker (spawn, spaCy load, warm-up) in the background; `extract` waits for it."""
+        if self.process is None and self._starter is None:
+            self._starter = threading.Thread(target=self._start_in_background, daemon=True, name="ivp-worker-start")
+            self._starter.start()
+
+    def _start_in_background(self) -> None:
+        try:
+            self.start()
+        except Exception:  # `extract` starts it again and reports what goes wrong there
+            log.debug("starting an extraction worker early failed", exc_info=True)
+
+    def _join_starter(self) -> None:
+        starter, self._starter = self._starter, None
+        if starter is not None:
+            starter.join()
 
     def start(self) -> None:
         parent, child = _CONTEXT.Pipe()
@@ -169,6 +187,7 @@ class ExtractionWorker:
         assert tag == "ready"
 
     def stop(self) -> None:
+        self._join_starter()
         if self.process is not None:
             try:
                 if self.process.is_alive():
@@ -183,6 +202,7 @@ class ExtractionWorker:
         self.conn = None
 
     def extract(self, path: str, timeout: Optional[float]) -> Extraction:
+        self._join_starter()
         if self.process is None or not self.process.is_alive():
             self.start()
         try:
@@ -237,8 +257,14 @@ class WorkerPool:
     def __init__(self, size: int):
         self.size = max(1, size)
         self._idle: queue.Queue[ExtractionWorker] = queue.Queue()
-        for _ in range(self.size):
-            self._idle.put(ExtractionWorker())
+        self._workers = [ExtractionWorker() for _ in range(self.size)]
+        for worker in self._workers:
+            self._idle.put(worker)
+
+    def start_soon(self, count: int) -> None:
+        """Start `count` workers in the background (while Prefect starts), not on their first document."""
+        for worker in self._workers[:count]:
+            worker.start_soon()
 
     def extract_many(self, paths: Iterable[str], timeout: Optional[float],
                      on_done: Callable[[Extraction], None] | None = None) -> list[Extraction]:

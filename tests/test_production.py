@@ -325,12 +325,40 @@ def dask_run(work, corpus, local_runs):
     finally:
         sys.path.remove(str(SRC))
     with cluster:
+        with distributed.Client(cluster) as client:
+            client.run(_record_stderr)
         done = finish(start("run", str(corpus), "--out", str(out), "--dask-address", cluster.scheduler_address,
                             out=out, env_extra={"IVP_PROGRESS": "1"}))
+        time.sleep(LATE_LOG_SECONDS)
         with distributed.Client(cluster) as client:
             # A temporary server started inside a worker lives on as its child until the worker exits.
             servers = client.run(_serves_prefect)
-    return out, done, servers
+            worker_stderr = client.run(_recorded_stderr)
+    return out, done, servers, worker_stderr
+
+
+#: Prefect's log and event services on a worker send in the background, every few seconds
+LATE_LOG_SECONDS = 8
+
+
+class _Tee:
+    def __init__(self, stream):
+        self.stream, self.seen = stream, []
+
+    def write(self, text):
+        self.seen.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _record_stderr() -> None:
+    sys.stderr = _Tee(sys.stderr)
+
+
+def _recorded_stderr() -> str:
+    return "".join(getattr(sys.stderr, "seen", ["(not recorded)"]))
 
 
 def _serves_prefect() -> bool:
@@ -340,7 +368,7 @@ def _serves_prefect() -> bool:
 
 
 def test_dask_runner_gives_the_same_tables_as_the_local_runner(dask_run, local_runs):
-    out, done, _ = dask_run
+    out, done, _, _ = dask_run
     assert done.returncode == 0, done.stderr[-3000:]
     local = assert_consistent(local_runs["w1"][0])
     remote = assert_consistent(out)
@@ -351,9 +379,18 @@ def test_dask_runner_gives_the_same_tables_as_the_local_runner(dask_run, local_r
 
 def test_dask_workers_report_to_the_runs_one_prefect_server(dask_run):
     """Ephemeral mode would start a temporary server in every Dask worker; ivp starts one and shares it."""
-    out, done, servers = dask_run
+    out, done, servers, _ = dask_run
     assert done.returncode == 0, done.stderr[-3000:]
     assert len(servers) == 2 and not any(servers.values()), servers
+
+
+def test_dask_workers_send_their_last_logs_before_the_runs_server_stops(dask_run):
+    """The run's temporary server outlives what the workers still queue for it: no lost logs or events."""
+    _, done, _, worker_stderr = dask_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    for worker, text in worker_stderr.items():
+        assert "(not recorded)" not in text, worker
+        assert "Error logging to API" not in text and "EventsWorker' failed" not in text, f"{worker}: {text[-2000:]}"
 
 
 # --- crash safety and locking ---------------------------------------------------------
