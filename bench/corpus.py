@@ -13,6 +13,9 @@ Layout:
     txt/   copies of samples/text/*.txt, as many rounds as pdf/;
     long/  one rendered document concatenated 1, 2, 4, 8 times (per-document
            linearity: a quadratic pass over a document shows up here);
+    plain/ the seed texts rendered plainly, round-robin until --plain-pages: core
+           font, lines cut at 110 characters, one header line per page (the kind of
+           PDF where pdfplumber is fast: the issue-13 comparison's second corpus);
     manifest.json  every file with kind, source, pages, bytes, sha256, in order.
 
 Every copy has different bytes and a slightly different text, as real archives
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -37,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "corpus"
 MIN_CHARS_PER_PAGE = 40  # the reader's own threshold for "this is a scan"
 LONG_FACTORS = (1, 2, 4, 8)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def pdf_pages_and_chars(path: Path) -> tuple[int, int]:
@@ -116,13 +120,42 @@ def varied_text(src: Path, dst: Path, copy: int) -> None:
     dst.write_text(text.rstrip("\n") + f"\n\nArchiefexemplaar {copy:04d}.\n", encoding="utf-8")
 
 
+#: the plain rendering: every line cut at this many characters, as a simple exporter prints text
+PLAIN_LINE_CHARS = 110
+
+
+def plain_pdf(src: Path, dst: Path, copy: int) -> None:
+    """The seed text as a plain PDF: core font, lines cut at 110 characters, a header line on each page."""
+    import textwrap
+
+    from fpdf import FPDF
+
+    header = f"{src.stem} - archiefexemplaar {copy:04d}"
+
+    class Plain(FPDF):
+        def header(self):
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 4, header, new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+    pdf = Plain(format="A4", unit="mm")
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 8)
+    for line in src.read_text(encoding="utf-8").replace("\f", "\n").expandtabs(4).split("\n"):
+        for piece in textwrap.wrap(line, PLAIN_LINE_CHARS, break_long_words=True) or [""]:
+            pdf.cell(0, 3.6, piece.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(dst))
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(out: Path, target_pages: int, force: bool = False) -> dict:
+def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 1000) -> dict:
     manifest_path = out / "manifest.json"
-    params = {"format": FORMAT_VERSION, "target_pages": target_pages}
+    params = {"format": FORMAT_VERSION, "target_pages": target_pages, "plain_pages": plain_pages}
     if manifest_path.exists() and not force:
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("params") == params and all((out / f["path"]).exists() for f in manifest["files"]):
@@ -130,7 +163,7 @@ def build(out: Path, target_pages: int, force: bool = False) -> dict:
             return manifest
     if out.exists():
         shutil.rmtree(out)
-    for sub in ("pdf", "txt", "long"):
+    for sub in ("pdf", "txt", "long", "plain"):
         (out / sub).mkdir(parents=True)
     t0 = time.perf_counter()
     sources = pdf_sources()
@@ -167,6 +200,18 @@ def build(out: Path, target_pages: int, force: bool = False) -> dict:
             concatenated_pdf(longest, dst, k)
             files.append({"path": str(dst.relative_to(out)), "kind": "long", "source": str(longest.relative_to(ROOT)),
                           "copy": k, "pages": pdf_pages_and_chars(dst)[0]})
+    pages = copy = 0
+    while pages < plain_pages:
+        copy += 1
+        for src in texts:
+            if pages >= plain_pages:
+                break
+            dst = out / "plain" / f"p{copy:03d}_{src.stem}.pdf"
+            plain_pdf(src, dst, copy)
+            n = pdf_pages_and_chars(dst)[0]
+            files.append({"path": str(dst.relative_to(out)), "kind": "plain", "source": str(src.relative_to(ROOT)),
+                          "copy": copy, "pages": n})
+            pages += n
     for f in files:
         p = out / f["path"]
         f["bytes"] = p.stat().st_size
@@ -177,7 +222,7 @@ def build(out: Path, target_pages: int, force: bool = False) -> dict:
     summary = {kind: {"docs": sum(1 for f in files if f["kind"] == kind),
                       "pages": sum(f["pages"] for f in files if f["kind"] == kind),
                       "mbytes": round(sum(f["bytes"] for f in files if f["kind"] == kind) / 1e6, 1)}
-               for kind in ("pdf", "txt", "long")}
+               for kind in ("pdf", "txt", "long", "plain")}
     manifest = {"params": params, "summary": summary, "files": files}
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"built {manifest_path} in {time.perf_counter() - t0:.1f} s: {summary}")
@@ -195,9 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=CORPUS)
     ap.add_argument("--pages", type=int, default=1000, help="PDF page budget (default 1000)")
+    ap.add_argument("--plain-pages", type=int, default=1000, help="page budget of plain/ (default 1000)")
     ap.add_argument("--force", action="store_true", help="rebuild even if the manifest matches")
     args = ap.parse_args(argv)
-    build(args.out, args.pages, args.force)
+    build(args.out, args.pages, args.force, args.plain_pages)
     return 0
 
 
