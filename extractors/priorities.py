@@ -344,6 +344,35 @@ def _heading_candidates(doc: Document, structure: Structure) -> list[_Candidate]
     return out
 
 
+# ---------------------------------------------------------------- goal headings
+
+def _goal_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
+    """Short headings right under a goal heading ("Wat willen we bereiken" / "Betrokken stad" /
+    "Weerbare stad"), with no text between them: the issuer's goals, a list of its own."""
+    v = vocab()
+    out = []
+    heads = structure.headings
+    for k, h in enumerate(heads):
+        if not _any(v["goal_headings_rx"], h.text.strip()):
+            continue
+        items, prev = [], h
+        for nxt in heads[k + 1:]:
+            if nxt.page != prev.page or doc.page(nxt.page).text[prev.char_end:nxt.char_start].strip():
+                break  # text between: the run of goal headings has ended
+            prev = nxt
+            if _any(v["goal_labels_rx"], nxt.text.strip()):
+                if items:
+                    break
+                continue  # a label above the goals ("Effect indicatoren")
+            if len(nxt.text.split()) > v["max_goal_words"] or nxt.text.rstrip()[-1:] in ".:;?!":
+                break
+            items.append(_Item(nxt.page, nxt.char_start, nxt.char_end, nxt.text.strip()))
+        if len(items) >= 2:
+            out.append(_Candidate("goals", h.page, h.char_start, _tidy_title(h.text), h.text, items,
+                                  _in_summary(structure, h.page, h.char_start)))
+    return out
+
+
 # ---------------------------------------------------------------- the outline (table of contents)
 
 _KEYWORD_TITLE = re.compile(r"^(?:[^\W\d_]+\s+)?(?:prioriteit|speerpunt|focuspunt|focusgebied|aandachtsgebied|thema)\s+"
@@ -432,7 +461,9 @@ _ENUM_OWNER = re.compile(r"^\s*(?:van\s+(?:de|het)\s+\S+\s+|in\s+\d{4}\s+)", re.
 _ENUM_LAST = re.compile(r"\s+(?:en|of)\s+")
 #: most words in one item of an enumeration in running text
 _ENUM_MAX_WORDS = 6
+_ENUM_MAX_WORDS_AFTER_OPENER = 8  # "... zijn het voorkomen van jonge aanwas in de criminaliteit, ..."
 _ENUM_MAX_WORDS_AFTER_COLON = 10
+_GLUED_SENTENCE = re.compile(r",\s+(?P<w>[A-Z][a-z]+)\b")
 
 
 def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
@@ -459,6 +490,10 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             para = list(_PARA_BREAK.finditer(sent))
             if para:
                 sent, s0 = sent[para[-1].end():], s0 + para[-1].end()
+            # a comma before a capitalised sentence opener ends the sentence ("..., Daarnaast ...")
+            glued = _GLUED_SENTENCE.search(sent)
+            if glued is not None and glued.group("w") in v["starter_set"]:
+                sent = sent[:glued.start()]
             # every sentence of the document comes here: exact cues only, cheapest test first
             if ("," not in sent and ";" not in sent) or sent.rstrip().endswith(":") \
                     or not _cue_rx().search(sent) or _is_negative(sent):
@@ -505,7 +540,8 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
                 parts[0] = _shortest_naming_suffix(parts[0], theme_for_text)
             # a colon right before the items marks where they begin: they may run longer
             # ("...: ondermijning op de bedrijventerreinen en in het buitengebied, jeugd en ...")
-            max_words = _ENUM_MAX_WORDS_AFTER_COLON if o and o.group().rstrip().endswith(":") else _ENUM_MAX_WORDS
+            max_words = (_ENUM_MAX_WORDS_AFTER_COLON if after_colon else _ENUM_MAX_WORDS_AFTER_OPENER if o
+                         else _ENUM_MAX_WORDS)
             items, pos = [], s0 + body_start
             for n, part in enumerate(parts):
                 k = text.find(part.strip(), pos)
@@ -627,7 +663,8 @@ def _ranked(c: _Candidate) -> bool:
 
 
 def _preference(c: _Candidate) -> tuple:
-    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2, "outline": 3, "enumeration": 4}[c.kind],
+    return (c.in_summary, {"list": 0, "inline": 1, "headings": 2, "goals": 2, "outline": 3,
+                            "enumeration": 4}[c.kind],
             -len(c.items), c.page,
             c.start)
 
@@ -644,7 +681,7 @@ def extract_priority_tree(doc: Document, structure: Structure) -> list[tuple[Pri
     v = vocab()
     candidates = (_list_candidates(doc, structure) + _heading_candidates(doc, structure)
                   + _inline_candidates(doc, structure) + _enumeration_candidates(doc, structure)
-                  + _outline_candidates(doc, structure))
+                  + _outline_candidates(doc, structure) + _goal_candidates(doc, structure))
     for cand in candidates:  # a marker whose words the text layer put elsewhere ("1." alone) names nothing
         cand.items = [it for it in cand.items if re.search(r"[^\W\d_]", it.text)]
     candidates = [c for c in candidates if c.items]

@@ -188,3 +188,22 @@ def test_clauses_after_a_colon_are_no_items():
 def test_an_enumeration_cut_by_the_end_of_the_text_keeps_its_items():
     text = "Het plan beschrijft de aanpak. Onze prioriteiten zijn veilig uitgaan, woninginbraken en jeugdgr"
     assert [t for t, _ in items_of(text)][:2] == ["veilig uitgaan", "woninginbraken"]
+
+
+def test_short_headings_right_under_a_goal_heading_are_the_goals():
+    text = ("Wat willen we bereiken\n\nPrestatie indicatoren\n\nSchone straten\n\nSterke buurten\n\n"
+            "Wat gaan we daarvoor doen\n\nSchone straten\n\nWe vegen vaker en legen de bakken op tijd.\n")
+    assert [t for t, _ in items_of(text)] == ["Schone straten", "Sterke buurten"]
+
+
+def test_a_goal_heading_above_running_text_gives_no_list():
+    text = ("Wat willen we bereiken?\n\nWe willen een gemeente waar iedereen zich veilig voelt.\n\n"
+            "Samenwerking\n\nDe partners werken nauw samen.\n")
+    assert items_of(text) == []
+
+
+def test_a_comma_before_a_sentence_opener_ends_the_enumeration():
+    text = ("Nieuwe prioriteiten van het plan zijn het tegengaan van jonge aanwas in de criminaliteit, "
+            "woninginbraken en cybercrime, Daarnaast blijven wij werken aan andere thema's, evenementen en horeca.\n")
+    assert [t for t, _ in items_of(text)] == ["het tegengaan van jonge aanwas in de criminaliteit", "woninginbraken",
+                                               "cybercrime"]
