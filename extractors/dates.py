@@ -68,6 +68,7 @@ class DateExpression:
     relation_start: Optional[int] = None  # where the relation words begin
     relative: bool = False  # resolved from words like "dit jaar", "komend najaar"
     for_reading: bool = False  # "voor 2024" read as "for 2024"
+    compact: bool = False  # digits run together ("24032017"): a date only as a labelled field's value
     interval: Optional["_Period"] = field(default=None, repr=False, compare=False)  # what date is computed from
 
     @property
@@ -214,6 +215,8 @@ def _grammar() -> _Grammar:
     pats = [
         ("iso", rf"(?<![\d-])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d-])"),
         ("numeric", r"(?<![\d./-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d]|[-/.]\d)"),
+        # "Datum 24032017": day, month and year run together (a form field that lost its separators)
+        ("compact", r"(?<![\w.,/-])(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>(?:19[5-9]|20\d)\d)(?![\w.,/-])"),
         ("day_month", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:{dsuf})?\s+(?P<month>{month})(?:\s*(?P<year>{yearspec})|{post})?"),
         ("day_range", rf"(?<![\w])(?:(?:{of})\s+)?(?<![\d.,])(?P<d1>\d{{1,2}})(?:{dsuf})?(?:\s+(?P<month1>{month}))?\s*(?:{mlinks})\s*"
                       rf"(?P<d2>\d{{1,2}})(?:{dsuf})?\s+(?P<month2>{month})(?:\s*(?P<year>{yearspec}))?"),
@@ -473,7 +476,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
     range_first: Optional[_Period] = None
 
     try:
-        if name in ("iso", "numeric"):
+        if name in ("iso", "numeric", "compact"):
             y = int(gd["y"])
             if len(gd["y"]) == 2:
                 if gd.get("sep") == ".":
@@ -650,6 +653,7 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
         expr.range_start_timex = f"{y1}-{range_first_m:02d}"
         expr.start = first.start.isoformat()
     expr.interval = prd
+    expr.compact = name == "compact"
     _finish(expr)
     return expr
 

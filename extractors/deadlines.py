@@ -43,7 +43,7 @@ from rapidfuzz.distance import OSA
 
 from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
-from extractors.docdates import HEAD_CHARS, is_adoption_line, is_date_line, is_meeting_line
+from extractors.docdates import HEAD_CHARS, is_adoption_line, is_date_line, is_meeting_line, value_label
 from extractors.document import Document, Page
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
@@ -426,7 +426,8 @@ class _Facts:
     def meeting(self) -> bool:
         """A meeting or entry-into-force date in the head, or a draft's later adoption day."""
         e, doc_date = self.expr, self.doc_date
-        meeting = (is_meeting_line(self.line) and e.precision == "day" and not e.relation_text
+        label = value_label(self.text, e.char_start) or self.line  # a value below a row of labels
+        meeting = (is_meeting_line(label) and e.precision == "day" and not e.relation_text
                    and (doc_date is None or e.date != doc_date.isoformat()))
         return meeting or self.adoption
 
@@ -485,7 +486,11 @@ KEEP, DROP = True, False
 # -- the rules, in the order they are tried: the first that speaks decides --------------------------
 
 def _no_year(f: _Facts) -> Verdict:
-    return (DROP, None, "no year") if f.expr.date is None else None
+    if f.expr.date is None:
+        return DROP, None, "no year"
+    if f.expr.compact:
+        return DROP, None, "digits run together: a field's value, not a statement"
+    return None
 
 
 def _document_date_line(f: _Facts) -> Verdict:
@@ -586,7 +591,7 @@ def _head_or_table_entry(f: _Facts) -> Verdict:
     if f.meeting:
         if f.adoption:
             return KEEP, "vastgesteld", "a planned adoption"
-        label = re.match(r"[\s*_#>|-]*([^:\d]+)", f.line)
+        label = re.match(r"[\s*_#>|-]*([^:\d]+)", value_label(f.text, f.expr.char_start) or f.line)
         return KEEP, " ".join(label.group(1).split()).lower() if label else None, "a meeting dated in the head"
     if f.cell:
         # a table's cells carry no verbs: the planning column is the cue (past rows were dropped above)
@@ -942,7 +947,7 @@ def _restates_one_year_period(expr: DateExpression, period: tuple[Optional[int],
                               sentence: str) -> bool:
     """ "In 2016 legt het parket het accent op fraude" in the jaarplan 2016: the plan's own year, not a
     due date. A target ("bedraagt in 2016 minimaal 10%") or a planned step ("in 2016 start de pilot")
-    in the sentence keeps it a deadline; a bare modal ("moet", "zal") does not."""
+    or a future ("wordt in 2016 opgesteld", "zal") keeps it a deadline; a bare "moet" does not."""
     start, end = period if period else (None, None)
     if start is None or start != end or expr.kind != "year" or expr.part or expr.relative or not expr.date:
         return False

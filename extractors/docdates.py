@@ -1,13 +1,17 @@
 """The document's own date and the plan period it is about.
 
 doc_date, best evidence first:
-1. a labelled date line ("Datum 9 mei 2023", "Datum : 20-10-2023", "Datum: 20 april 2018")
-   near the top of the document; a meeting's label ("Datum raadsvergadering") only when no
-   other label dates the document;
-2. a version/status or adoption line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei
+1. a labelled date line ("Datum 9 mei 2023", "Datum : 20-10-2023", "Datum 24032017") near the top
+   of the document, or a row of labels whose values follow on the next lines (a flattened table:
+   `label_rows`); a meeting's or entry-into-force label ("Datum raadsvergadering", "Datum
+   inwerkingtreding") only when no other label dates the document;
+2. an adoption statement among the cover's title lines, however long ("Vastgesteld in het
+   Regionaal Bestuurlijk Overleg van ... op 20 november 2014");
+3. a version/status or adoption line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei
    2021", "Vastgesteld door de gemeenteraad op 31 januari 2023"), often a repeated footer:
    the most frequent such date;
-3. a place-and-date line in a letter head ("Den Haag, 3 mei 2023").
+4. a place-and-date line in a letter head ("Den Haag, 3 mei 2023");
+5. a day in the title lines without relation words ("Geldend van 06-01-2021" is a validity, not a date).
 Only day-precision dates count; a month alone is not a document date.
 
 Period: year ranges ("2019-2022", "2013 en 2014", "voor de jaren 2024-2027",
@@ -16,7 +20,9 @@ scored by where they occur and how often, skipping ranges that describe the past
 van 2020 tot en met 2023"). Title lines (subject labels, headings, the cover's first short
 lines, or a title the cleaner dropped as a running header) decide over body mentions; a
 range the document names as the plan it implements ("Uitwerking van het IVP 2025-2028")
-gives way to the period in its title.
+gives way to the period in its title. A text with no period in its title that says what happens in
+one year ("In 2018 wordt ...", a heading "Ontwikkelingen in 2022") more often than it names any range is
+a budget or annual-report chapter about that year (`_frame_years`).
 The words (labels, plan nouns, past cues) live in vocab/deadline_cues.yaml under `docdate`.
 """
 from __future__ import annotations
@@ -44,13 +50,15 @@ TITLE_BLOCK_LINES = 6
 TITLE_BLOCK_MAX_CHARS = 80
 #: an adoption statement counts as a status line only when it is this short (a cover line or footer)
 ADOPTION_MAX_CHARS = 120
+#: ... and on the cover, where it may name the whole adopting body
+HEAD_ADOPTION_MAX_CHARS = 300
 
 
 def _validate(data) -> None:
     require(isinstance(data, dict) and isinstance(data.get("docdate"), dict), "missing 'docdate' mapping")
     d = data["docdate"]
     for key in ("date_labels", "version_words", "title_labels", "plan_nouns", "past_period_cues", "weekdays",
-                "parent_plan_cues", "meeting_labels", "adoption_words"):
+                "parent_plan_cues", "meeting_labels", "adoption_words", "frame_prepositions"):
         require(isinstance(d.get(key), list) and d[key], f"docdate.{key} must be a non-empty list")
 
 
@@ -123,8 +131,12 @@ def is_adoption_line(line: str) -> bool:
     return _is_adoption_line(line)
 
 
-def _is_adoption_line(line: str) -> bool:
-    return len(line.strip()) <= ADOPTION_MAX_CHARS and bool(_patterns()["adoption"].match(line))
+def _is_adoption_line(line: str, max_chars: int = ADOPTION_MAX_CHARS) -> bool:
+    return len(line.strip()) <= max_chars and bool(_patterns()["adoption"].match(line))
+
+
+def _head_lines(text: str, n: int) -> list[str]:
+    return [line for _, line in _lines(text[:HEAD_CHARS]) if line.strip()][:n]
 
 
 def is_date_line(line: str) -> bool:
@@ -154,9 +166,14 @@ def document_date(doc: Document) -> Optional[dt.date]:
     meeting: Optional[dt.date] = None
     for page in doc.pages[:2]:
         lines = [line for _, line in _lines(page.text[:HEAD_CHARS * 2]) if line.strip()]
+        in_rows = {label: day for label, _, day in label_rows(page.text)}
         for i, line in enumerate(lines):
             if p["label"].match(line) or p["meeting"].match(line):
-                value = _label_value(line, lines[i + 1:i + 1 + LABEL_LOOKAHEAD])
+                key = " ".join(line.split())
+                if key in in_rows:
+                    value = dt.date.fromisoformat(in_rows[key]) if in_rows[key] else None
+                else:
+                    value = _label_value(line, lines[i + 1:i + 1 + LABEL_LOOKAHEAD])
                 if value is None:
                     continue
                 if not p["meeting"].match(line):
@@ -164,28 +181,71 @@ def document_date(doc: Document) -> Optional[dt.date]:
                 meeting = meeting or value
     if meeting is not None:
         return meeting
-    # 2. version/status lines anywhere (footers repeat): the most frequent date
+    # 2. an adoption statement among the cover's title lines, however long the body it names
+    #    ("Vastgesteld in het Regionaal Bestuurlijk Overleg van de eenheid ... op 20 november 2014")
+    for line in _head_lines(doc.pages[0].text, TITLE_BLOCK_LINES):
+        if _is_adoption_line(line, HEAD_ADOPTION_MAX_CHARS):
+            found = _day_dates(line)
+            if found:
+                return dt.date.fromisoformat(found[0].date)
+    # 3. version/status lines anywhere (footers repeat): the most frequent date
     found = _version_date(page.text for page in doc.pages)
     if found is None:
         # The cleaner drops running footers, which is where drafts carry their date.
         found = _version_date(_furniture_texts(doc))
     if found is not None:
         return found
-    # 3. "Plaats, 3 mei 2023" in the head of page 1
+    # 4. "Plaats, 3 mei 2023" in the head of page 1
     for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]):
         if p["place_date"].match(line):
             found = _day_dates(line)
             if found:
                 return dt.date.fromisoformat(found[0].date)
-    # 4. a day in the title lines: "Besluitenlijst raadsvergadering 29 juni 2015", "Verslag ... d.d. 18 maart 2024"
+    # 5. a day in the title lines: "Besluitenlijst raadsvergadering 29 juni 2015", "Verslag ... d.d. 18 maart 2024"
     head = [line for _, line in _lines(doc.pages[0].text[:HEAD_CHARS]) if line.strip()][:TITLE_LINES]
     for line in head:
         if len(line.strip()) > TITLE_MAX_CHARS or line.rstrip().endswith((".", "?", "!")):
             continue  # a sentence, not a title
-        found = [e for e in _day_dates(line) if e.relation is None]
+        found = [e for e in _day_dates(line) if e.relation_text is None]  # not "Geldend van <dag>"
         if found:
             return dt.date.fromisoformat(found[0].date)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def label_rows(text: str) -> tuple[tuple[str, int, Optional[str]], ...]:
+    """(label, offset of its value's line, ISO day; -1 and None for an empty cell) for rows of labels whose values follow on later lines
+    ("Datum inwerkingtreding / Terugwerkende kracht / Datum ondertekening" above "14-03-2024..." and
+    "21-12-2023"): a flattened table. Empty cells drop out of the value row, so the labels and the dates
+    keep their order from both ends: the first date label takes the first date, the last the last."""
+    p = _patterns()
+    lines = [(pos, line) for pos, line in _lines(text[:HEAD_CHARS * 2]) if line.strip()]
+    out: list[tuple[str, int, str]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not re.search(r"\d", lines[j][1]):
+            j += 1
+        labels = [line for _, line in lines[i:j] if p["label"].match(line) or p["meeting"].match(line)]
+        values = []
+        for pos, line in lines[j:j + LABEL_LOOKAHEAD]:
+            if not re.search(r"\d", line):
+                break
+            values += [(pos, e.date) for e in _day_dates(line)[:1]]
+        if len(labels) >= 2 and values:
+            pairs = list(zip(labels, values)) if len(values) >= len(labels) else \
+                list(zip(labels[:len(values) - 1], values[:len(values) - 1])) + [(labels[-1], values[-1])]
+            paired = {label for label, _ in pairs}
+            out += [(" ".join(label.split()), pos, day) for label, (pos, day) in pairs]
+            out += [(" ".join(label.split()), -1, None) for label in labels if label not in paired]  # empty cells
+        i = max(j, i + 1)
+    return tuple(out)
+
+
+def value_label(text: str, pos: int) -> Optional[str]:
+    """The label of a row of labels whose value sits on the line at `pos`, if any."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return next((label for label, at, _ in label_rows(text) if at == line_start), None)
 
 
 def _label_value(line: str, later_lines: list[str]) -> Optional[dt.date]:
@@ -226,12 +286,16 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
     titled: set[tuple[int, int]] = set()  # candidates in title lines
     order = 0
     block = _title_block(doc.pages[0].text) if doc.pages else set()
+    ranges_seen: collections.Counter = collections.Counter()  # mentions of each range
+    frames: collections.Counter = collections.Counter()  # "In 2016 ondernemen we ...": the year the text is about
     for page in doc.pages:
         for pos, line in _lines(page.text):
             head = page.number == 1 and pos < HEAD_CHARS
             title_line = head and (p["title"].match(line) or line.lstrip().startswith("#")
                                    or (page is doc.pages[0] and pos in block))
-            for e in find_dates(line):
+            found = find_dates(line)
+            frames.update(_frame_years(line, found))
+            for e in found:
                 if e.kind != "year_range" or not e.range_start:
                     continue
                 y1, y2 = int(e.range_start[:4]), int(e.date[:4])
@@ -250,6 +314,7 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
                 if p["plan"].search(line[max(0, e.char_start - 60):e.char_start]):
                     weight += 1
                 scores[(y1, y2)] += weight
+                ranges_seen[(y1, y2)] += 1
                 first_seen.setdefault((y1, y2), order)
                 order += 1
             if title_line or (head and pos == _first_line_pos(page.text)):
@@ -277,11 +342,58 @@ def plan_period(doc: Document, doc_date: Optional[dt.date] = None) -> tuple[Opti
     # ranges the body mentions more often, and a parent plan the document implements gives way to it.
     candidates = (titled - parents) or set(scores)
     candidates &= set(scores)
+    if not titled and frames:
+        # a budget or annual-report chapter names no period in its title and says what happens in its
+        # year ("In 2018 wordt ...", "Ontwikkelingen in 2022"); the ranges it mentions are other plans
+        year, count = max(frames.items(), key=lambda kv: (kv[1], -kv[0]))
+        busiest = max(ranges_seen, key=lambda k: (ranges_seen[k], -first_seen[k]), default=None)
+        # statistics of earlier years ("de stijging is in 2011 het grootst") do not make a plan's year
+        if count > ranges_seen.get(busiest, 0) and (busiest is None or year >= busiest[0]):
+            return year, year
     if candidates:
         return max(candidates, key=lambda k: (scores[k], -first_seen[k]))
     return None, None
 
 
+def _frame_years(line: str, found: list[DateExpression]) -> list[int]:
+    """Years a sentence of the line is set in: "In 2016 ondernemen we ...", "Ontwikkelingen in 2022" - the
+    sentence's only date, a bare year after "in" (a heading counts twice). A sentence with a second date
+    compares or plans ahead ("moet in 2022 verbeterd zijn ten opzichte van 2018") and sets no frame, nor
+    does a target ("een pakkans van 25% in 2014")."""
+    frame_words = {w.lower() for w in _words()["frame_prepositions"]}
+    out = []
+    for s_start, s_end in _sentence_bounds(line):
+        inside = [e for e in found if s_start <= e.char_start < s_end and e.date]
+        if len(inside) != 1:
+            continue
+        e = inside[0]
+        if _target_rx().search(line[s_start:s_end]):
+            continue  # "een pakkans van 25% in 2014": a target, the year it is due
+        if (e.kind == "year" and not e.part and not e.relative and e.date and not e.year_inferred
+                and (e.relation_text or "").lower() in frame_words):
+            # a heading ("Ontwikkelingen in 2022", "Wat verandert er in 2017?") frames what follows it
+            heading = len(line.strip()) <= FRAME_HEADING_MAX_CHARS and not line.rstrip().endswith(".")
+            out += [int(e.date[:4])] * (2 if heading else 1)
+    return out
+
+
+@functools.cache
+def _target_rx() -> re.Pattern:
+    words = load_yaml("deadline_cues.yaml")["target_cues"]
+    return re.compile(rf"(?<![\w])(?:{_alt(words)})(?![\w])|\d\s*%", re.I)
+
+
+def _sentence_bounds(line: str):
+    start = 0
+    for m in re.finditer(r"[.!?](?:\s+|$)", line):
+        yield start, m.end()
+        start = m.end()
+    if start < len(line):
+        yield start, len(line)
+
+
+#: a line this short without a full stop is a heading when it sets a frame year
+FRAME_HEADING_MAX_CHARS = 80
 #: characters before a range searched for a parent-plan cue ("uitwerking van het Integraal Veiligheidsplan")
 PARENT_WINDOW = 70
 

@@ -437,3 +437,17 @@ def test_month_range_over_the_turn_of_the_year():
     # a list or a choice of months in reverse order is no range
     assert [x.text for x in find_dates("in mei en april", a)] == ["mei", "april"]
     assert [x.text for x in find_dates("juni of mei", a)] == ["juni", "mei"]
+
+
+def test_het_komende_jaar_is_the_twelve_months_ahead():
+    assert one("het komende jaar", dt.date(2025, 1, 1)).date == "2025-12-31"  # a plan read from its first day
+    assert one("het komende jaar", A24).date == "2025-12-31"
+    assert one("komend jaar", dt.date(2025, 1, 1)).date == "2026-12-31"  # without the article: next year
+
+
+def test_digits_run_together_and_grave_accents():
+    e = one("Datum 24032017")
+    assert (e.date, e.precision, e.compact) == ("2017-03-24", "day", True)
+    assert find_dates("Telefoon 0612345678") == []
+    e = one("vòòr 31 mei", dt.date(2003, 2, 1))
+    assert (e.date, e.relation) == ("2003-05-31", "BEFORE")

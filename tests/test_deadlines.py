@@ -622,3 +622,125 @@ def test_habitual_periods_are_not_deadlines(text, expected):
 def test_perfect_with_infinitive_is_past(text, expected):
     rows, _ = deadlines(text)
     assert [(r.date, r.date_text) for r in rows] == expected
+
+
+# ---------------------------------------------------------------- real-text shapes (sentences written for these tests)
+
+def dates_of(text, parse=False):
+    rows, _ = deadlines(text, parse=parse)
+    return [(r.date, r.precision) for r in rows]
+
+
+UNDATED = "# Veiligheidsnota 2025-2028\n\n"
+
+
+@pytest.mark.parametrize("parse", [False, True], ids=["blank-shapes", "with-parser"])
+@pytest.mark.parametrize("body", [
+    # a past event in an undated text: a perfect with a separable participle
+    "Op 3 april 2024 heeft de gemeenteraad het beleidskader vastgesteld.",
+    # the end of a period that was set, not a due date
+    "In het vorige kader zijn de speerpunten tot en met 2024 vastgesteld.",
+    # a simple past outweighs a strong noun
+    "Bij de inwerkingtreding van de nieuwe wet op 1 juli 2016 was iedere gemeente verplicht een plan te maken.",
+    # a clause in the past inside a longer sentence about today
+    "In 2023 is met de partners veel capaciteit ingezet op woonoverlast.",
+])
+def test_undated_text_past_clauses_are_no_deadlines(body, parse):
+    assert dates_of(UNDATED + body, parse) == []
+
+
+@pytest.mark.parametrize("parse", [False, True], ids=["blank-shapes", "with-parser"])
+def test_undated_text_future_tense_before_the_plan_starts(parse):
+    # a budget for 2026 written in 2025: the tense says the step is ahead
+    text = "# Begroting 2026\n\nDe nieuwe nota wordt na de zomer 2025 door de raad vastgesteld."
+    assert dates_of(text, parse) == [("2025-08-31", "half")]
+
+
+@pytest.mark.parametrize("parse", [False, True], ids=["blank-shapes", "with-parser"])
+def test_yearless_month_in_an_undated_plan_takes_its_first_year(parse):
+    # the month sits in a clause of its own after a clause in the perfect
+    text = UNDATED + "Het plan, dat vandaag door het college is besproken en in november in de raad aan bod komt."
+    rows, _ = deadlines(text, parse=parse)
+    assert [(r.date, r.precision, r.year_inferred) for r in rows] == [("2025-11-30", "month", True)]
+
+
+def test_year_of_a_noun_is_the_baseline_of_a_later_date():
+    text = UNDATED + "De vijf buurten die in 2021 het laagst scoren, moeten in 2027 een hogere score halen."
+    assert dates_of(text) == [("2027-12-31", "year")]
+    dated = "Datum: 3 maart 2024\n\nHet in 2023 opgestelde handhavingskader wordt in 2025 geëvalueerd."
+    assert dates_of(dated) == [("2025-12-31", "year")]
+
+
+def test_a_target_without_any_date_to_judge_from():
+    text = "Effecten\n\nIn 2027 is het aantal woninginbraken gedaald ten opzichte van 2022."
+    assert dates_of(text) == [("2027-12-31", "year")]
+
+
+def test_contents_entries_are_no_deadlines():
+    text = ("Datum: 3 maart 2025\n\nInhoud\n1 Inleiding 3\n2 Onze aanpak in 2026: doelen en acties 7\n"
+            "3 Financien 12\n\nIn 2026 starten we met de wijkaanpak.")
+    assert dates_of(text) == [("2026-12-31", "year")]
+
+
+def test_voor_a_year_with_a_goal_is_the_target_year():
+    text = "Datum: 3 maart 2025\n\nVoor elk thema is een doelstelling geformuleerd voor 2027."
+    assert dates_of(text) == [("2027-12-31", "year")]
+
+
+def test_a_dated_entry_that_reports_the_past():
+    text = "Datum: 3 maart 2025\n\n12 maart - De commissie besprak gisteravond het concept.\n"
+    assert dates_of(text) == []
+
+
+def test_het_komende_jaar_in_a_year_plan_without_date():
+    text = "# Jaarplan 2025\n\nHet komende jaar gaan we de wijkaanpak uitbreiden naar twee nieuwe wijken."
+    rows, doc = deadlines(text)
+    assert document_date_and_period(doc) == (None, 2025, 2025)
+    assert [(r.date, r.year_inferred) for r in rows] == [("2025-12-31", True)]
+
+
+def test_a_perfect_in_a_condition_looks_ahead():
+    text = UNDATED + "De resultaten staan in de monitor, als die is gepubliceerd in juni 2026."
+    assert dates_of(text) == [("2026-06-30", "month")]
+
+
+def test_yearly_recurrence_anywhere_in_the_sentence():
+    text = "Datum: 3 maart 2025\n\nDe raad bespreekt de jaarlijkse rapportages die het college in oktober aanbiedt."
+    assert dates_of(text) == []
+    start = "Datum: 3 maart 2025\n\nVanaf 1 april ontvangen de wijkteams maandelijks een overzicht."
+    assert dates_of(start) == [("2025-04-01", "day")]
+
+
+def test_this_year_ahead_or_ending():
+    assert dates_of("Datum: 3 maart 2025\n\nDit jaar willen we de aanpak afronden.") == [("2025-12-31", "year")]
+    assert dates_of("Datum: 3 maart 2025\n\nHet huidige plan loopt dit jaar af.") == []
+
+
+def test_digits_run_together_are_no_deadline_in_prose():
+    assert dates_of("Datum: 3 maart 2025\n\nHet dossier 12052026 ligt ter inzage.") == []
+
+
+def test_undated_text_zal_still_says_future():
+    assert dates_of("Veiligheid\n\nDe gemeente zal in 2026 een nieuw convenant sluiten.") == [("2026-12-31", "year")]
+
+
+ROW_OF_LABELS = """Regeling veilig uitgaan
+Gegevens van de regeling
+Datum inwerkingtreding
+Terugwerkende kracht tot en met
+Datum uitwerkingtreding
+Betreft
+Datum ondertekening
+Kenmerk
+01-07-2025wijziging regeling
+19-06-2025
+abc-2025-1
+Tekst van de regeling
+De burgemeester kan een gebied aanwijzen.
+"""
+
+
+def test_a_row_of_labels_with_its_values_on_the_next_lines():
+    rows, doc = deadlines(ROW_OF_LABELS)
+    assert document_date_and_period(doc)[0] == dt.date(2025, 6, 19)  # the last date label takes the last date
+    assert [(r.date, r.cue) for r in rows] == [("2025-07-01", "datum inwerkingtreding")]

@@ -202,3 +202,37 @@ def test_ocr_garbled_date_label_with_its_colon_still_dates_the_document(label):
 
 def test_a_garbled_label_without_a_colon_is_no_date_line():
     assert not is_date_line("Daum 14 april 2021 zagen we een stijging")
+
+
+# ---------------------------------------------------------------- real-text shapes (written for these tests)
+
+def test_a_date_label_with_its_digits_run_together():
+    assert run("Veiligheidsplan 2025-2026\nDatum 17022025\n\nDe aanpak van overlast staat voorop.") == \
+        (dt.date(2025, 2, 17), 2025, 2026)
+
+
+def test_an_adoption_line_on_the_cover_may_be_long():
+    text = ("Samen veilig\nRegionaal Veiligheidsplan 2026-2029\nVastgesteld in de vergadering van het Regionaal "
+            "Veiligheidsoverleg van de gemeenten in het noorden van de provincie op 5 december 2025 Opgesteld door het "
+            "regionale bureau\n\nInleiding\nDit plan beschrijft de gezamenlijke aanpak.")
+    assert run(text) == (dt.date(2025, 12, 5), 2026, 2029)
+
+
+def test_a_validity_date_under_the_title_is_not_the_documents_date():
+    text = ("Besluit van de raad houdende regels over het veiligheidsbeleid\nGeldend van 01-03-2024 t/m heden\n\n"
+            "Dit beleid beschrijft de koers in de periode 2024-2027.")
+    assert run(text) == (None, 2024, 2027)
+
+
+def test_a_budget_chapter_is_about_its_year():
+    text = ("Programma Veiligheid\n\nIn de nota Veilig Samen 2022-2025 zijn de prioriteiten vastgesteld. "
+            "In 2024 zetten we de aanpak van ondermijning voort. Ook breiden we in 2024 het cameratoezicht uit.\n\n"
+            "Ontwikkelingen in 2024\nDe vraag naar handhaving groeit.")
+    assert run(text) == (None, 2024, 2024)
+    assert run("Begroting 2027\nVeilig wonen\n\nDe gemeente investeert in buurtpreventie.") == (None, 2027, 2027)
+
+
+def test_statistics_of_earlier_years_set_no_frame():
+    text = ("Veiligheidsbeeld\n\nDe regionale veiligheidsagenda 2024-2027 is leidend. De stijging was in 2021 het "
+            "grootst. In 2021 daalde het aantal overvallen. Ook in 2021 nam de overlast toe.")
+    assert run(text)[1:] == (2024, 2027)
