@@ -18,6 +18,7 @@ import functools
 import glob
 import os
 import platform
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,14 @@ INK_LEVEL = 128
 BLANK_INK_SHARE = 0.0005
 MID_TONES = (60, 190)
 PHOTO_MID_TONE_SHARE = 0.6
+#: the Dutch model writes ij as the ligature, often beside the letters it stands for ("verantwoordeliĳjkheid")
+_IJ_LIGATURE = re.compile("[iI]?[\u0133\u0132][jJ]?")
+#: read as one block, the white between a list marker and its item may come out as "_"
+_GAP_UNDERSCORE = re.compile(r"(?m)^(\s*\w{1,3}[.)])[ \t]*_+[ \t]*")
+#: Tesseract's PolyBlockType for vertical text (PT_VERTICAL_TEXT), which a column of list numbers becomes
+VERTICAL_TEXT_BLOCK = 7
+#: a column of list markers ("10.", "b)") is at most this many line heights wide
+LIST_MARKER_MAX_WIDTH_EM = 2.5
 #: defaults of IVP_OCR_MAX_PAGES, IVP_OCR_MAX_SECONDS (a document's OCR, within the default
 #: --timeout of 300 s with room for the rest of the extraction) and IVP_OCR_PAGE_TIMEOUT
 DEFAULT_MAX_PAGES = 40
@@ -217,14 +226,109 @@ def _picture_kind(image) -> str:
 
 def _read(api, image, timeout_ms: int) -> OcrResult:
     api.SetImage(image)
-    if not api.Recognize(timeout=timeout_ms):
+    try:
+        if not api.Recognize(timeout=timeout_ms):
+            return OcrResult("", 0.0, 0.0, timed_out=True)
+        blocks = _blocks(api)
+        words = list(api.AllWordConfidences())
+        if any(b.vertical or b.markers_only for b in blocks):
+            blocks, words = _rejoin_list_markers(api, blocks, words, timeout_ms, image.size)
+        text = _IJ_LIGATURE.sub(lambda m: "IJ" if m.group().isupper() else "ij", "".join(b.text for b in blocks))
+    finally:
         api.Clear()
-        return OcrResult("", 0.0, 0.0, timed_out=True)
-    text = api.GetUTF8Text()
-    words = [c for c in api.AllWordConfidences()]
-    api.Clear()
     confidence = sum(words) / len(words) if words else 0.0
     return OcrResult(text if text.strip() else "", float(confidence), 0.0)
+
+
+@dataclass
+class _Block:
+    box: tuple[int, int, int, int]  # left, top, right, bottom in pixels
+    text: str
+    vertical: bool  # Tesseract's block type says vertical text
+
+    @property
+    def markers_only(self) -> bool:
+        """Every line a short token, as "1." or "b)" read on their own."""
+        lines = self.lines
+        return len(lines) >= 2 and all(len(line) <= 3 for line in lines)
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.split("\n") if line.strip()]
+
+
+def _blocks(api) -> list[_Block]:
+    from tesserocr import RIL, iterate_level
+
+    iterator = api.GetIterator()
+    if iterator is None:
+        return []
+    blocks = []
+    for block in iterate_level(iterator, RIL.BLOCK):
+        box = block.BoundingBox(RIL.BLOCK)
+        text = block.GetUTF8Text(RIL.BLOCK) if box else ""
+        if box and text:
+            blocks.append(_Block(box, text, block.BlockType() == VERTICAL_TEXT_BLOCK))
+    return blocks
+
+
+def _rejoin_list_markers(api, blocks: list[_Block], words: list[int], timeout_ms: int, size: tuple[int, int]):
+    """Read a list again with its numbers: Tesseract takes a narrow column of list markers
+    ("1." "2." "3.") beside the items for a block of vertical text, reads it as nonsense and
+    leaves the items without their numbers. The marker column and the items beside it are
+    read again as one block of lines, which keeps "1. Woninginbraken" together. A vertical
+    block with no list beside it (a stamp, a margin note) is left out."""
+    from tesserocr import PSM
+
+    items_of = {}  # index of an items block -> index of its marker column
+    for i, block in enumerate(blocks):
+        j = _items_beside(block, blocks) if block.vertical or block.markers_only else None
+        if j is not None and j not in items_of:
+            items_of[j] = i
+    markers = set(items_of.values())
+    kept, reread = [], []
+    for j, block in enumerate(blocks):
+        if block.vertical or j in markers:
+            continue
+        if j in items_of:
+            column = blocks[items_of[j]].box
+            # a margin of white around the lines (a line's height across, less than a line gap
+            # down, so the neighbouring lines stay out): Tesseract misreads glyphs at a crop's edge
+            pad = (block.box[3] - block.box[1]) // len(block.lines)
+            left, top = max(0, min(column[0], block.box[0]) - pad), max(0, min(column[1], block.box[1]) - pad // 4)
+            right = min(size[0], max(column[2], block.box[2]) + pad)
+            bottom = min(size[1], max(column[3], block.box[3]) + pad // 4)
+            api.SetPageSegMode(PSM.SINGLE_BLOCK)
+            api.SetRectangle(left, top, right - left, bottom - top)
+            if api.Recognize(timeout=timeout_ms):
+                text = _GAP_UNDERSCORE.sub(r"\1 ", api.GetUTF8Text())
+                block = _Block((left, top, right, bottom), text + "\n", False)
+                words = words + list(api.AllWordConfidences())
+                reread.append(block)
+            api.SetPageSegMode(PSM.AUTO)
+        kept.append(block)
+    # what the new reading holds (a line caught at its edge) is not kept twice
+    return [b for b in kept if b in reread or not any(_centre_inside(b.box, r.box) for r in reread)], words
+
+
+def _centre_inside(box: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def _items_beside(markers: _Block, blocks: list[_Block]):
+    """The index of the text block just right of a narrow marker column, on the same lines."""
+    m_left, m_top, m_right, m_bottom = markers.box
+    for j, other in enumerate(blocks):
+        left, top, right, bottom = other.box
+        if other is markers or other.vertical or other.markers_only or len(other.lines) < 2:
+            continue
+        line_height = (bottom - top) / len(other.lines)
+        overlap = min(bottom, m_bottom) - max(top, m_top)
+        if (m_right - m_left <= LIST_MARKER_MAX_WIDTH_EM * line_height
+                and 0 <= left - m_right <= 2 * line_height and overlap >= 0.6 * (m_bottom - m_top)):
+            return j
+    return None
 
 
 def _turned_upright(orienter, image):

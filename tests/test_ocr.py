@@ -97,6 +97,29 @@ def test_a_mixed_pdf_ocrs_only_its_scanned_page(tmp_path):
     assert "1 oktober 2026" in " ".join(doc.pages[1].text.split())
 
 
+@needs_tesseract
+def test_a_scanned_numbered_list_keeps_its_numbers_beside_the_items(tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.set_xy(20, 20)
+    pdf.cell(0, 6, "Veiligheidsplan Noorderveld 2026-2029")
+    pdf.set_xy(20, 32)
+    pdf.cell(0, 6, "De gemeenteraad heeft de volgende prioriteiten vastgesteld:")
+    items = ["Ondermijning en georganiseerde criminaliteit", "Jeugdoverlast en criminele jeugdgroepen",
+             "Woninginbraken en babbeltrucs", "Huiselijk geweld en kindermishandeling"]
+    for i, item in enumerate(items):  # the numbers in a column of their own, as a hanging indent
+        pdf.set_xy(20, 42 + 6 * i)
+        pdf.cell(8, 6, f"{i + 1}.")
+        pdf.set_xy(28, 42 + 6 * i)
+        pdf.cell(0, 6, item)
+    path = write(tmp_path, "lijst.pdf", rasterise.rasterise_pdf(bytes(pdf.output())))
+    lines = [" ".join(line.split()) for line in read_document(path).pages[0].text.split("\n")]
+    for i, item in enumerate(items):
+        assert f"{i + 1}. {item}" in lines, lines
+
+
 def test_without_tesseract_data_a_scan_keeps_needs_ocr_and_says_what_to_install(tmp_path, no_tessdata):
     path = write(tmp_path, "scan.pdf", rasterise.rasterise_pdf(text_pdf([PLAN, DEADLINE])))
     with pytest.raises(NeedsOCR, match="tesseract-ocr-nld") as raised:
