@@ -469,7 +469,9 @@ _GLUED_SENTENCE = re.compile(r",\s+(?P<w>[A-Z][a-z]+)\b")
 def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     """A sentence that names priorities and ends in an unquoted enumeration of themes
     ("... zijn de speerpunten van de politie ondermijning, high impact crime, jeugd en
-    cybercrime."). Only when every item names a theme: running text is full of commas."""
+    cybercrime."). Every item names a vocabulary theme (running text is full of commas), except
+    after a colon or in a sentence the end of the text cuts: there the document's own words
+    count too ("drie prioriteiten benoemd: versterking van ..., ... en informatievoorziening")."""
     try:
         from extractors.themes import theme_for_text
     except ImportError:
@@ -502,62 +504,72 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
             # inside or across a list or a heading: those are read as such
             if reach[bisect.bisect_left(starts, s1)] > s0:
                 continue
-            cue = None
-            for rx in v["list_cues_rx"]:
-                for c in rx.finditer(sent):
-                    if cue is None or c.end() > cue.end():
-                        cue = c
-            if cue is None:
-                continue
-            rest = sent[cue.end():]
-            # items apart by commas, or by semicolons when the sentence has them
-            sep = ";" if rest.count(";") >= 2 else ","
-            first_comma = rest.find(sep)
-            if first_comma < 0:
-                continue
-            head = rest[:first_comma]
-            o = _ENUM_OPENER.match(head)
-            skip = o.end() if o else (_ENUM_OWNER.match(head).end() if _ENUM_OWNER.match(head) else 0)
-            body_start = cue.end() + skip
-            while body_start < len(sent) and sent[body_start] in " \n\t,":
-                body_start += 1
-            if _any(v["example_cues_rx"], head):
-                continue
-            body = sent[body_start:].rstrip()
-            body = body[:-1] if body[-1:] in ".;!?" else body
-            # the text ends inside the sentence (a cut page): its last item may be cut too
-            cut = s0 + len(sent.rstrip()) >= len(text.rstrip()) and sent.rstrip()[-1:] not in ".;!?"
-            after_colon = bool(o) and o.group().rstrip().endswith(":")
-            if _INLINE_NUMBER.match(body):  # "1. Veilige wijken, 2. ... en 3. ..."
-                parts = [p for p in _INLINE_NUMBER.split(body) if p.strip()]
-            else:
-                parts = _split_enumeration(body, sep, cut)
-            if parts is None or len(parts) < (2 if after_colon or cut else 3):
-                continue
-            if not o:
-                # no "zijn"/":" says where the items begin: the first item is the shortest
-                # ending of its segment that names the same theme ("... van het OM fraude")
-                parts[0] = _shortest_naming_suffix(parts[0], theme_for_text)
-            # a colon right before the items marks where they begin: they may run longer
-            # ("...: ondermijning op de bedrijventerreinen en in het buitengebied, jeugd en ...")
-            max_words = (_ENUM_MAX_WORDS_AFTER_COLON if after_colon else _ENUM_MAX_WORDS_AFTER_OPENER if o
-                         else _ENUM_MAX_WORDS)
-            items, pos = [], s0 + body_start
-            for n, part in enumerate(parts):
-                k = text.find(part.strip(), pos)
-                words = part.split()
-                if k < 0 or not (1 <= len(words) <= max_words) or \
-                        not _may_be_item(part, theme_for_text, after_colon or (cut and n == len(parts) - 1)):
-                    items = []
-                    break
-                items.append(_Item(page.number, k, k + len(part.strip()), collapse(part)))
-                pos = k + len(part.strip())
-            if not items:
-                continue
-            title = _tidy_title(re.sub(r"[,:]?\s*$", "", collapse(sent[:body_start])))
-            out.append(_Candidate("enumeration", page.number, s0 + body_start, title, title, items,
-                                  _in_summary(structure, page.number, s0)))
+            found = _enumeration_in(page.number, text, sent, s0, theme_for_text)
+            if found is not None:
+                body_start, items = found
+                title = _tidy_title(re.sub(r"[,:]?\s*$", "", collapse(sent[:body_start])))
+                out.append(_Candidate("enumeration", page.number, s0 + body_start, title, title, items,
+                                      _in_summary(structure, page.number, s0)))
     return out
+
+
+def _enumeration_in(page_no: int, text: str, sent: str, s0: int, theme_for_text) -> Optional[tuple[int, list[_Item]]]:
+    """The enumeration after the last list cue of a sentence (at `s0` of the page text): where
+    its items begin in the sentence and the items, or None."""
+    v = vocab()
+    cue = None
+    for rx in v["list_cues_rx"]:
+        for c in rx.finditer(sent):
+            if cue is None or c.end() > cue.end():
+                cue = c
+    if cue is None:
+        return None
+    rest = sent[cue.end():]
+    # items apart by commas, or by semicolons when the sentence has them
+    sep = ";" if rest.count(";") >= 2 else ","
+    first_comma = rest.find(sep)
+    if first_comma < 0:
+        return None
+    head = rest[:first_comma]
+    o = _ENUM_OPENER.match(head)
+    skip = o.end() if o else (_ENUM_OWNER.match(head).end() if _ENUM_OWNER.match(head) else 0)
+    body_start = cue.end() + skip
+    while body_start < len(sent) and sent[body_start] in " \n\t,":
+        body_start += 1
+    if _any(v["example_cues_rx"], head):
+        return None
+    body = sent[body_start:].rstrip()
+    body = body[:-1] if body[-1:] in ".;!?" else body
+    # the text ends inside the sentence (a cut page): its last item may be cut too
+    cut = s0 + len(sent.rstrip()) >= len(text.rstrip()) and sent.rstrip()[-1:] not in ".;!?"
+    after_colon = bool(o) and o.group().rstrip().endswith(":")
+    if _INLINE_NUMBER.match(body):  # "1. Veilige wijken, 2. ... en 3. ..."
+        parts = [p for p in _INLINE_NUMBER.split(body) if p.strip()]
+    else:
+        parts = _split_enumeration(body, sep, cut)
+    if parts is None or len(parts) < (2 if after_colon or cut else 3):
+        return None
+    if not o:
+        # no "zijn"/":" says where the items begin: the first item is the shortest
+        # ending of its segment that names the same theme ("... van het OM fraude")
+        parts[0] = _shortest_naming_suffix(parts[0], theme_for_text)
+    # a colon right before the items marks where they begin: they may run longer
+    # ("...: ondermijning op de bedrijventerreinen en in het buitengebied, jeugd en ...")
+    max_words = (_ENUM_MAX_WORDS_AFTER_COLON if after_colon else _ENUM_MAX_WORDS_AFTER_OPENER if o
+                 else _ENUM_MAX_WORDS)
+    items, pos = [], s0 + body_start
+    for n, part in enumerate(parts):
+        k = text.find(part.strip(), pos)
+        words = part.split()
+        if k < 0 or not (1 <= len(words) <= max_words) or \
+                not _may_be_item(part, theme_for_text, after_colon or (cut and n == len(parts) - 1)):
+            items = []
+            break
+        items.append(_Item(page_no, k, k + len(part.strip()), collapse(part)))
+        pos = k + len(part.strip())
+    if not items:
+        return None
+    return body_start, items
 
 
 def _split_enumeration(body: str, sep: str, cut: bool) -> Optional[list[str]]:

@@ -309,31 +309,58 @@ class _Ctx:
     vetoed: set[int] = field(default_factory=set)
 
 
+@dataclass
+class _Scope:
+    """What every step of the summary reads and writes: the lines, the mentions by page, the verdicts."""
+    doc: Document
+    vocab: ThemeVocab
+    lines: list[Line]
+    mentions: list[ThemeMention]
+    by_page: dict[int, list[int]]
+    ctx: _Ctx
+
+    def in_span(self, page: int, a: int, b: int) -> list[int]:
+        return [i for i in self.by_page.get(page, []) if a <= self.mentions[i].char_start and self.mentions[i].char_end <= b]
+
+    def starting_in(self, page: int, a: int, b: int) -> list[int]:
+        # a mention that wraps onto the next line ("drugs- en\nwapenhandel") belongs to its first line
+        return [i for i in self.by_page.get(page, []) if a <= self.mentions[i].char_start < b]
+
+    def adopt(self, i: int, evidence: str, page: int, rank: Optional[int] = None, kind: str = "") -> None:
+        if i in self.ctx.vetoed:
+            return
+        old = self.ctx.verdicts.get(i)
+        if old is None or (rank is not None and old.rank is None):
+            self.ctx.verdicts[i] = Verdict(True, evidence, rank, page, kind)
+
+
 def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Structure,
                      priorities: list[PriorityItem]) -> list[Theme]:
+    """Whether each vocabulary theme stands in a priority context of the issuer, step by step.
+    (extractors/themes.py `summarize` adds the items of the priority lists on top.)"""
     vocab = load_vocab()
     lines = _classify_lines(doc, vocab)
     _adopt_structure_headings(lines, structure)
-    ctx = _Ctx()
     by_page: dict[int, list[int]] = {}
     for idx, m in enumerate(mentions):
         by_page.setdefault(m.page, []).append(idx)
+    sc = _Scope(doc, vocab, lines, mentions, by_page, _Ctx())
+    list_blocks, not_adopted_items = _list_verdicts(sc)
+    headings = _heading_verdicts(sc)
+    under_reported = _reported_section_test(vocab, lines)
+    _inline(doc, vocab, mentions, by_page, sc.adopt, sc.ctx, under_reported)
+    _priority_item_verdicts(sc, priorities, not_adopted_items)
+    _dropped(doc, vocab, mentions, by_page, lines, list_blocks, sc.in_span, sc.ctx)
+    prioritized = {mentions[i].theme_id for i, v in sc.ctx.verdicts.items() if v.adopted}
+    _sentence_subthemes(doc, vocab, mentions, by_page, prioritized, sc.adopt, sc.ctx, under_reported)
+    _section_verdicts(sc, headings, prioritized)
+    return _rows(doc, vocab, mentions, sc.ctx)
 
-    def in_span(page: int, a: int, b: int) -> list[int]:
-        return [i for i in by_page.get(page, []) if a <= mentions[i].char_start and mentions[i].char_end <= b]
 
-    def starting_in(page: int, a: int, b: int) -> list[int]:
-        # a mention that wraps onto the next line ("drugs- en\nwapenhandel") belongs to its first line
-        return [i for i in by_page.get(page, []) if a <= mentions[i].char_start < b]
-
-    def adopt(i: int, evidence: str, page: int, rank: Optional[int] = None, kind: str = "") -> None:
-        if i in ctx.vetoed:
-            return
-        old = ctx.verdicts.get(i)
-        if old is None or (rank is not None and old.rank is None):
-            ctx.verdicts[i] = Verdict(True, evidence, rank, page, kind)
-
-    # 1. lists: items under a lead-in that announces the issuer's priorities
+def _list_verdicts(sc: _Scope) -> tuple[list[list[int]], list[tuple[int, int, int]]]:
+    """1. Lists: items under a lead-in that announces the issuer's priorities. Returns the list
+    blocks (line indexes) and the spans of items of reported or rejected lists."""
+    vocab, lines, mentions, ctx, in_span, adopt = sc.vocab, sc.lines, sc.mentions, sc.ctx, sc.in_span, sc.adopt
     item_verdict: dict[int, tuple[Optional[str], str, bool]] = {}  # item line -> (verdict, style, ranked)
     not_adopted_items: list[tuple[int, int, int]] = []  # (page, start, end) of reported/rejected items
     list_blocks: list[list[int]] = []
@@ -399,8 +426,12 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                     first_theme = first_theme or mentions[k].theme_id
                     adopt(k, ln.text, ln.page, rank if mentions[k].theme_id == first_theme else None, "item")
         i = j
+    return list_blocks, not_adopted_items
 
-    # 2. headings that are priority cues themselves
+
+def _heading_verdicts(sc: _Scope) -> list[int]:
+    """2. Headings that are priority cues themselves. Returns the heading line indexes."""
+    vocab, lines, ctx, in_span, adopt = sc.vocab, sc.lines, sc.ctx, sc.in_span, sc.adopt
     headings = [k for k, ln in enumerate(lines) if ln.kind == "heading"]
     for k in headings:
         ln = lines[k]
@@ -418,12 +449,13 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
             continue
         for x in idxs:
             adopt(x, ln.text, ln.page, None, "heading")
+    return headings
 
-    # 3. sentences that list themes right after a priority cue
-    under_reported = _reported_section_test(vocab, lines)
-    _inline(doc, vocab, mentions, by_page, adopt, ctx, under_reported)
 
-    # 4. priority items from the structure helper
+def _priority_item_verdicts(sc: _Scope, priorities: list[PriorityItem], not_adopted_items) -> None:
+    """4. Priority items from the structure helper: adopted ones adopt the mentions inside them,
+    the others veto them."""
+    mentions, ctx, in_span, adopt = sc.mentions, sc.ctx, sc.in_span, sc.adopt
     for item in priorities or []:
         idxs = in_span(item.page, item.char_start, item.char_end) if item.char_end > item.char_start else []
         if not item.adopted:
@@ -440,15 +472,11 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
         for x in idxs:
             adopt(x, item.item_text, item.page, item.rank if item.ranked and mentions[x].theme_id == item.theme_id else None, "priority")
 
-    # 4a. themes the document drops as priorities, and lists a following sentence rejects
-    _dropped(doc, vocab, mentions, by_page, lines, list_blocks, in_span, ctx)
 
-    prioritized = {mentions[i].theme_id for i, v in ctx.verdicts.items() if v.adopted}
-
-    # 4b. sentences that open with a prioritised theme and name its sub-themes
-    _sentence_subthemes(doc, vocab, mentions, by_page, prioritized, adopt, ctx, under_reported)
-
-    # 5. sections of prioritised themes: their sub-themes
+def _section_verdicts(sc: _Scope, headings: list[int], prioritized: set[str]) -> None:
+    """5. Sections of prioritised themes: the sub-themes under their heading."""
+    doc, vocab, lines, mentions, ctx = sc.doc, sc.vocab, sc.lines, sc.mentions, sc.ctx
+    in_span, starting_in, adopt = sc.in_span, sc.starting_in, sc.adopt
     for n, k in enumerate(headings):
         ln = lines[k]
         idxs = in_span(ln.page, ln.start, ln.end)
@@ -482,10 +510,8 @@ def summarize_themes(doc: Document, mentions: list[ThemeMention], structure: Str
                 continue
             if vocab.themes[m.theme_id].approach:
                 continue
-            if _is_subtheme(vocab, m, owner, lines[li], mentions, by_page, doc.page(m.page).text):
+            if _is_subtheme(vocab, m, owner, lines[li], mentions, sc.by_page, doc.page(m.page).text):
                 adopt(x, ln.text, ln.page, None, "section")
-
-    return _rows(doc, vocab, mentions, ctx)
 
 
 def _enclosing_list(lines: list[Line], first: int, style: str,

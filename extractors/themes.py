@@ -118,10 +118,19 @@ def theme_for_text(text: str) -> str | None:
 
 def summarize(doc: Document, mentions: list[ThemeMention], structure: Structure,
               priorities: list[PriorityItem], tree: list[tuple[PriorityItem, list]] | None = None) -> list[Theme]:
-    """One row per theme. Structure decides, the vocabulary names: every item of the issuer's
-    own priority list (and every sub-theme the outline nests under it) is a prioritised theme,
-    under its vocabulary theme when the vocabulary knows it and under the document's own words
-    (a slug id, no VNG field) when it does not."""
+    """One row per theme: does the issuer prioritise it? The decision, in order:
+
+    1. extractors/priorities.py finds the document's priority lists (lists, heading runs, the
+       outline's priority chapters, goal headings, enumerations in running text) and whether
+       each is the issuer's own (`adopted`) or reported from another body;
+    2. extractors/theme_context.py reads the context of each vocabulary mention (a priority
+       lead-in, heading or sentence; reported, rejected or dropped themes; sub-themes in the
+       section of a chosen theme) and the adopted items' spans;
+    3. here, structure decides and the vocabulary names: every item of an adopted list (and
+       every sub-theme the outline nests under it) is prioritised, under its vocabulary theme
+       when the vocabulary knows it and under the document's own words (a slug id, no VNG
+       field, match_kind "document") when it does not.
+    All cue words live in vocab/structure.yaml and vocab/themes_context.yaml."""
     from extractors.theme_context import summarize_themes
 
     rows = summarize_themes(doc, mentions, structure, priorities)
