@@ -524,34 +524,33 @@ def _cross_page_sections(doc: Document, parsed: dict) -> dict[int, dict[int, str
     return out
 
 
-def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple[list[Heading], list[ListBlock]]:
-    lines = _lines(page_no, text)
-    markers = [_list_marker(l) if not l.blank and i not in sections else None for i, l in enumerate(lines)]
-    # "i." is a letter unless the next marker is "ii.": then it opens a roman list
-    later = [m for m in markers if m]
-    for k, m in enumerate(later[:-1]):
-        if m["family"] == "letter" and m["num"] in ("i", "I") and later[k + 1]["family"] == "roman" \
-                and _roman_value(later[k + 1]["num"]) == 2:
-            m["family"] = "roman"
-    nonblank_idx = [i for i, l in enumerate(lines) if not l.blank]
-    pos_in_nonblank = {i: k for k, i in enumerate(nonblank_idx)}
+@dataclass
+class _PageLines:
+    """The lines of one page, their list markers and the headings found so far."""
+    lines: list[_Line]
+    markers: list[Optional[dict]]
+    heading_at_line: dict[int, Heading] = field(default_factory=dict)
 
-    def numbered_nearby(i: int, num: str, window: int = 15) -> bool:
+    def __post_init__(self):
+        self.nonblank_idx = [i for i, l in enumerate(self.lines) if not l.blank]
+        self.pos_in_nonblank = {i: k for k, i in enumerate(self.nonblank_idx)}
+
+    def numbered_nearby(self, i: int, num: str, window: int = 15) -> bool:
         """Another item with the neighbouring number close by: then "N. Text" is a list item."""
         if not num.isdigit():
             return False
         before, after = str(int(num) - 1), str(int(num) + 1)
-        own = markers[i]
-        k = pos_in_nonblank[i]
+        own = self.markers[i]
+        k = self.pos_in_nonblank[i]
         # the closest digit marker on each side must continue the sequence
         prev_mk = next_mk = None
-        for j in reversed(nonblank_idx[max(0, k - window): k]):
-            if markers[j] and markers[j]["family"] == "digit":
-                prev_mk = markers[j]
+        for j in reversed(self.nonblank_idx[max(0, k - window): k]):
+            if self.markers[j] and self.markers[j]["family"] == "digit":
+                prev_mk = self.markers[j]
                 break
-        for j in nonblank_idx[k + 1: k + window + 1]:
-            if markers[j] and markers[j]["family"] == "digit":
-                next_mk = markers[j]
+        for j in self.nonblank_idx[k + 1: k + window + 1]:
+            if self.markers[j] and self.markers[j]["family"] == "digit":
+                next_mk = self.markers[j]
                 break
         for mk, want in ((prev_mk, before), (next_mk, after)):
             if (mk and mk["num"].split(".")[0] == want
@@ -559,11 +558,44 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
                 return True
         return False
 
-    # the width of a full line of running text: a line that long was wrapped, not ended
-    lengths = sorted(len(l.raw.rstrip()) for l in lines if not l.blank)
-    width = lengths[int(len(lengths) * 0.8)] if lengths else 80
-    headings: list[Heading] = []
-    heading_at_line: dict[int, Heading] = {}
+    def next_nonblank(self, i: int) -> Optional[int]:
+        j = i + 1
+        while j < len(self.lines) and self.lines[j].blank:
+            j += 1
+        return j if j < len(self.lines) else None
+
+    def numbering_goes_on(self, i: int, mk: dict, max_lines: int = 8) -> bool:
+        """The same kind of marker with the next number follows before any other marker or heading."""
+        seen = 0
+        for j in range(i + 1, len(self.lines)):
+            if self.lines[j].blank:
+                continue
+            if j in self.heading_at_line:
+                return False
+            other = self.markers[j]
+            if other:
+                return other["family"] == mk["family"] and _follows(mk["num"], other["num"])
+            seen += 1
+            if seen > max_lines:
+                return False
+        return False
+
+    def ends_a_sequence(self, i: int, mk: dict, window: int = 15) -> bool:
+        """The nearest marker above of the same kind has the number before this one ("c)" above
+        "d)"): the last item of a list that running text follows, not a heading."""
+        k = self.pos_in_nonblank[i]
+        for j in reversed(self.nonblank_idx[max(0, k - window): k]):
+            other = self.markers[j]
+            if other and other["family"] == mk["family"]:
+                return other.get("punct") == mk.get("punct") and _follows(other["num"], mk["num"])
+        return False
+
+
+def _line_headings(pl: _PageLines, sections: dict[int, str]) -> None:
+    """Headings by their own shape (numbered, keyword-led, markup, short title lines) and the
+    lines that repeat an entry of the table of contents."""
+    lines, markers, heading_at_line = pl.lines, pl.markers, pl.heading_at_line
+    numbered_nearby = pl.numbered_nearby
     for i in range(len(lines)):
         if i in sections:
             line = lines[i]
@@ -574,41 +606,12 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
         else:
             h = _heading_from_line(i, lines, numbered_nearby, heading_at_line.keys())
         if h:
-            headings.append(h)
             heading_at_line[i] = h
 
-    def next_nonblank(i: int) -> Optional[int]:
-        j = i + 1
-        while j < len(lines) and lines[j].blank:
-            j += 1
-        return j if j < len(lines) else None
 
-    def numbering_goes_on(i: int, mk: dict, max_lines: int = 8) -> bool:
-        """The same kind of marker with the next number follows before any other marker or heading."""
-        seen = 0
-        for j in range(i + 1, len(lines)):
-            if lines[j].blank:
-                continue
-            if j in heading_at_line:
-                return False
-            other = markers[j]
-            if other:
-                return other["family"] == mk["family"] and _follows(mk["num"], other["num"])
-            seen += 1
-            if seen > max_lines:
-                return False
-        return False
-
-    def ends_a_sequence(i: int, mk: dict, window: int = 15) -> bool:
-        """The nearest marker above of the same kind has the number before this one ("c)" above
-        "d)"): the last item of a list that running text follows, not a heading."""
-        k = pos_in_nonblank[i]
-        for j in reversed(nonblank_idx[max(0, k - window): k]):
-            other = markers[j]
-            if other and other["family"] == mk["family"]:
-                return other.get("punct") == mk.get("punct") and _follows(other["num"], mk["num"])
-        return False
-
+def _section_run_headings(pl: _PageLines) -> None:
+    lines, markers, heading_at_line = pl.lines, pl.markers, pl.heading_at_line
+    next_nonblank = pl.next_nonblank
     # A numbered run that goes on after another list restarted at 1 in between ("2. Analyse",
     # "1. ...", "2. ...", "3. Onze keuzes") numbers sections: its title-like lines are headings.
     strong = {i: h.number for i, h in heading_at_line.items() if _opens_subsections(h)}
@@ -626,6 +629,12 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
                                      "numbered", None, collapse(line.text))
         markers[i] = None
 
+
+def _marker_headings(pl: _PageLines) -> set[int]:
+    """Returns the lines a wrapped heading took over."""
+    lines, markers, heading_at_line = pl.lines, pl.markers, pl.heading_at_line
+    numbered_nearby, next_nonblank = pl.numbered_nearby, pl.next_nonblank
+    numbering_goes_on, ends_a_sequence = pl.numbering_goes_on, pl.ends_a_sequence
     # Marker lines that head a section rather than open an item: "a. De top 10 ...:" right
     # above a numbered list, or "2. De Veiligheidsstrategie" followed by running text and
     # no "3." soon after. PDF text has no blank lines or bold type to tell them apart.
@@ -664,24 +673,31 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
     for k in consumed:
         markers[k] = None
         heading_at_line.pop(k, None)
-    headings = sorted(heading_at_line.values(), key=lambda h: h.char_start)
+    return consumed
 
-    blocks: list[ListBlock] = []
-    current: Optional[ListBlock] = None
-    item_lines: list[_Line] = []  # lines of the open item
-    open_item: Optional[dict] = None
-    base_indent = 0
-    top_family = ""
 
-    def close_item():
-        nonlocal open_item, item_lines
-        if open_item is None or current is None:
-            open_item, item_lines = None, []
+class _ListReader:
+    """Reads the list blocks of one page, line by line, once its headings are known."""
+
+    def __init__(self, page_no: int, lines: list[_Line], markers: list[Optional[dict]],
+                 heading_at_line: dict[int, Heading], consumed: set[int], width: int):
+        self.page_no, self.lines, self.markers = page_no, lines, markers
+        self.heading_at_line, self.consumed, self.width = heading_at_line, consumed, width
+        self.blocks: list[ListBlock] = []
+        self.current: Optional[ListBlock] = None
+        self.item_lines: list[_Line] = []  # lines of the open item
+        self.open_item: Optional[dict] = None
+        self.base_indent = 0
+        self.top_family = ""
+
+    def close_item(self):
+        if self.open_item is None or self.current is None:
+            self.open_item, self.item_lines = None, []
             return
-        first = item_lines[0]
-        start = first.start + len(first.text) - len(open_item["text"].strip())
-        end = item_lines[-1].end
-        parts = [open_item["text"].strip()] + [l.text for l in item_lines[1:]]
+        first = self.item_lines[0]
+        start = first.start + len(first.text) - len(self.open_item["text"].strip())
+        end = self.item_lines[-1].end
+        parts = [self.open_item["text"].strip()] + [l.text for l in self.item_lines[1:]]
         joined = parts[0]
         for p in parts[1:]:
             # "vreemde-\nlingenketen", "Hoogezand-\nSappemeer": the hyphen stays, the break goes
@@ -691,126 +707,146 @@ def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple
                 joined += " " + p
         item_text = strip_markup(joined)
         item_text = re.sub(r"\s*[;,]\s*(?:en|of)?$", "", item_text).strip()
-        current.items.append(ListItem(first.page, start, end, item_text, open_item["marker"], open_item["depth"],
-                                      open_item["num"], open_item["family"]))
-        current.char_end = end
-        open_item, item_lines = None, []
+        self.current.items.append(ListItem(first.page, start, end, item_text, self.open_item["marker"], self.open_item["depth"],
+                                      self.open_item["num"], self.open_item["family"]))
+        self.current.char_end = end
+        self.open_item, self.item_lines = None, []
 
-    def close_block():
-        nonlocal current
-        close_item()
-        if current is not None and current.items:
-            tops = current.top_items
-            current.table_like = sum(1 for it in tops if _numeric_tail(it.text) >= 1) >= max(2, 0.6 * len(tops))
-            blocks.append(current)
-        current = None
+    def close_block(self):
+        self.close_item()
+        if self.current is not None and self.current.items:
+            tops = self.current.top_items
+            self.current.table_like = sum(1 for it in tops if _numeric_tail(it.text) >= 1) >= max(2, 0.6 * len(tops))
+            self.blocks.append(self.current)
+        self.current = None
 
-    def lead_in_for(i: int) -> tuple[Optional[str], Optional[str]]:
+    def lead_in_for(self, i: int) -> tuple[Optional[str], Optional[str]]:
         """The sentence ending in ':' just above line i, and the one before it."""
         j = i - 1
-        while j >= 0 and lines[j].blank:
+        while j >= 0 and self.lines[j].blank:
             j -= 1
-        if j < 0 or j in heading_at_line or markers[j]:
+        if j < 0 or j in self.heading_at_line or self.markers[j]:
             return None, None
-        if not lines[j].text.endswith(":") and not re.search(r"\b(?:volgende|onderstaande|hieronder)\b[^.!?]*[.]?$",
-                                                            lines[j].text, re.IGNORECASE):
+        if not self.lines[j].text.endswith(":") and not re.search(r"\b(?:volgende|onderstaande|hieronder)\b[^.!?]*[.]?$",
+                                                            self.lines[j].text, re.IGNORECASE):
             return None, None
         # collect the paragraph
         k = j
-        while k - 1 >= 0 and not lines[k - 1].blank and (k - 1) not in heading_at_line and not markers[k - 1]:
+        while k - 1 >= 0 and not self.lines[k - 1].blank and (k - 1) not in self.heading_at_line and not self.markers[k - 1]:
             k -= 1
-        para = collapse(" ".join(l.text for l in lines[k: j + 1]))
+        para = collapse(" ".join(l.text for l in self.lines[k: j + 1]))
         sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z‘'\"(])", para)
         lead = strip_markup(sentences[-1]) if sentences else None
         context = strip_markup(sentences[-2]) if len(sentences) >= 2 else None
         return lead, context
 
-    def _numbering_resumes(i: int, max_lines: int = 8) -> bool:
-        tops = [it for it in current.items if it.depth == 0] if current else []
-        if open_item and open_item["depth"] == 0:
-            last_num = open_item["num"]
+    def _numbering_resumes(self, i: int, max_lines: int = 8) -> bool:
+        tops = [it for it in self.current.items if it.depth == 0] if self.current else []
+        if self.open_item and self.open_item["depth"] == 0:
+            last_num = self.open_item["num"]
         else:
             last_num = tops[-1].number if tops else None
         if not last_num or not last_num.split(".")[0].isdigit():
             return False
         seen = 0
-        for j in range(i + 1, len(lines)):
-            if lines[j].blank:
+        for j in range(i + 1, len(self.lines)):
+            if self.lines[j].blank:
                 continue
-            if j in heading_at_line:
+            if j in self.heading_at_line:
                 return False
-            mk = markers[j]
+            mk = self.markers[j]
             if mk:
-                return (mk["family"] == top_family and mk["num"] is not None
+                return (mk["family"] == self.top_family and mk["num"] is not None
                         and mk["num"].split(".")[0] == str(int(last_num.split(".")[0]) + 1))
             seen += 1
             if seen > max_lines:
                 return False
         return False
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if i in heading_at_line or i in consumed:
-            close_block()
-            i += 1
-            continue
-        if line.blank:
-            i += 1
-            continue
-        mk = markers[i]
-        if mk:
-            if current is None:
-                lead, context = lead_in_for(i)
-                current = ListBlock(page_no, lead, [], None, False, lead, context, line.start, line.end)
-                base_indent = line.indent
-                top_family = mk["family"]
-            if (mk["family"] not in (top_family, "bullet") and line.indent <= base_indent
-                    and i > 0 and lines[i - 1].blank):
-                # "a)" at the margin after a blank line under "3. ...": a new list, not a sub-list
-                close_block()
-                lead, context = lead_in_for(i)
-                current = ListBlock(page_no, lead, [], None, False, lead, context, line.start, line.end)
-                base_indent = line.indent
-                top_family = mk["family"]
-            depth = 0
-            if mk["family"] != top_family or line.indent >= base_indent + 3:
-                depth = 1
-                if line.indent < base_indent and mk["family"] != "bullet":
-                    depth = 0
-            if (depth == 1 and mk["family"] not in (top_family, "bullet") and not _starts_sequence(mk["num"])
-                    and not _same_sub_family(current, open_item, mk)):
-                # "4. Planning" after "- mensenhandel.": a sub-list starts at 1 or a, so this
-                # continues an outer numbering (PDF text has no blank line to show it)
-                close_block()
-                continue
-            close_item()
-            if depth == 0 and mk["family"] != "bullet":
-                current.ordered = True
-            open_item = dict(mk, depth=depth)
-            item_lines = [line]
-            i += 1
-            continue
-        # a non-marker line: continuation of the open item, or the end of the block
-        if open_item is not None:
-            prev_text = item_lines[-1].text
-            gap = i > 0 and lines[i - 1].blank
-            wrapped = (len(item_lines[-1].raw.rstrip()) >= 0.75 * width and prev_text.rstrip()[-1:] not in ".!?:;"
-                       and line.text.split(" ", 1)[0] not in vocab()["starter_set"])
-            if (not gap and (_continues(prev_text, line) or line.indent > item_lines[0].indent + 1 or wrapped)) or \
-                    (gap and ((line.text[:1].islower() and _ends_open_or_unclosed(prev_text)) or _ends_open(prev_text))):
-                item_lines.append(line)
+    def read(self) -> list[ListBlock]:
+        i = 0
+        while i < len(self.lines):
+            line = self.lines[i]
+            if i in self.heading_at_line or i in self.consumed:
+                self.close_block()
                 i += 1
                 continue
-        if open_item is not None and _numbering_resumes(i):
-            # an explanation under an item ("1. Thema X" / "Hieronder vallen ..."): the list goes on
-            close_item()
+            if line.blank:
+                i += 1
+                continue
+            mk = self.markers[i]
+            if mk:
+                if self.current is None:
+                    lead, context = self.lead_in_for(i)
+                    self.current = ListBlock(self.page_no, lead, [], None, False, lead, context, line.start, line.end)
+                    self.base_indent = line.indent
+                    self.top_family = mk["family"]
+                if (mk["family"] not in (self.top_family, "bullet") and line.indent <= self.base_indent
+                        and i > 0 and self.lines[i - 1].blank):
+                    # "a)" at the margin after a blank line under "3. ...": a new list, not a sub-list
+                    self.close_block()
+                    lead, context = self.lead_in_for(i)
+                    self.current = ListBlock(self.page_no, lead, [], None, False, lead, context, line.start, line.end)
+                    self.base_indent = line.indent
+                    self.top_family = mk["family"]
+                depth = 0
+                if mk["family"] != self.top_family or line.indent >= self.base_indent + 3:
+                    depth = 1
+                    if line.indent < self.base_indent and mk["family"] != "bullet":
+                        depth = 0
+                if (depth == 1 and mk["family"] not in (self.top_family, "bullet") and not _starts_sequence(mk["num"])
+                        and not _same_sub_family(self.current, self.open_item, mk)):
+                    # "4. Planning" after "- mensenhandel.": a sub-list starts at 1 or a, so this
+                    # continues an outer numbering (PDF text has no blank line to show it)
+                    self.close_block()
+                    continue
+                self.close_item()
+                if depth == 0 and mk["family"] != "bullet":
+                    self.current.ordered = True
+                self.open_item = dict(mk, depth=depth)
+                self.item_lines = [line]
+                i += 1
+                continue
+            # a non-marker line: continuation of the open item, or the end of the block
+            if self.open_item is not None:
+                prev_text = self.item_lines[-1].text
+                gap = i > 0 and self.lines[i - 1].blank
+                wrapped = (len(self.item_lines[-1].raw.rstrip()) >= 0.75 * self.width and prev_text.rstrip()[-1:] not in ".!?:;"
+                           and line.text.split(" ", 1)[0] not in vocab()["starter_set"])
+                if (not gap and (_continues(prev_text, line) or line.indent > self.item_lines[0].indent + 1 or wrapped)) or \
+                        (gap and ((line.text[:1].islower() and _ends_open_or_unclosed(prev_text)) or _ends_open(prev_text))):
+                    self.item_lines.append(line)
+                    i += 1
+                    continue
+            if self.open_item is not None and self._numbering_resumes(i):
+                # an explanation under an item ("1. Thema X" / "Hieronder vallen ..."): the list goes on
+                self.close_item()
+                i += 1
+                continue
+            self.close_block()
             i += 1
-            continue
-        close_block()
-        i += 1
-    close_block()
-    return headings, blocks
+        self.close_block()
+        return self.blocks
+
+
+def _parse_page(page_no: int, text: str, sections: dict[int, str] = {}) -> tuple[list[Heading], list[ListBlock]]:
+    lines = _lines(page_no, text)
+    markers = [_list_marker(l) if not l.blank and i not in sections else None for i, l in enumerate(lines)]
+    # "i." is a letter unless the next marker is "ii.": then it opens a roman list
+    later = [m for m in markers if m]
+    for k, m in enumerate(later[:-1]):
+        if m["family"] == "letter" and m["num"] in ("i", "I") and later[k + 1]["family"] == "roman" \
+                and _roman_value(later[k + 1]["num"]) == 2:
+            m["family"] = "roman"
+    pl = _PageLines(lines, markers)
+    _line_headings(pl, sections)
+    _section_run_headings(pl)
+    consumed = _marker_headings(pl)
+    headings = sorted(pl.heading_at_line.values(), key=lambda h: h.char_start)
+    # the width of a full line of running text: a line that long was wrapped, not ended
+    lengths = sorted(len(l.raw.rstrip()) for l in lines if not l.blank)
+    width = lengths[int(len(lengths) * 0.8)] if lengths else 80
+    return headings, _ListReader(page_no, lines, markers, pl.heading_at_line, consumed, width).read()
 
 
 def _opens_subsections(h: Heading) -> bool:
