@@ -23,7 +23,7 @@ class Page:
     # where `text` comes from: "text" (the file's text layer), "ocr" (read from the page image),
     # "not_read" (a scanned page OCR skipped: the page cap or the page timeout; its text is empty)
     source: str = "text"
-    ocr_confidence: Optional[float] = None  # Tesseract's mean word confidence (0-100) on an "ocr" page
+    ocr_confidence: Optional[float] = None  # Tesseract's mean word confidence (0-100) on an "ocr" page with text
 
     def sentences(self) -> Iterator[tuple[int, int, str]]:
         """(start, end, text) of each sentence; whole lines when no parse exists."""

@@ -84,8 +84,8 @@ def _mark_page_sources(doc: Document, record_lists: list[list]) -> None:
 
 def _ocr_status(doc: Document) -> dict:
     """The documents row's OCR columns; `partial` when scanned pages were left unread."""
-    confidences = [p.ocr_confidence for p in doc.pages if p.source == "ocr"]
-    fields = {"ocr_pages": len(confidences), "status": "ok", "error": None,
+    confidences = [p.ocr_confidence for p in doc.pages if p.ocr_confidence is not None]
+    fields = {"ocr_pages": len(doc.ocr_pages), "status": "ok", "error": None,
               "ocr_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None}
     if doc.unread_pages:
         from extractors.ocr import unread_message

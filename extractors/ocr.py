@@ -7,10 +7,12 @@ process started and no model loaded per page, as pytesseract would), and
 wheels carry libtesseract themselves; what a machine must add is the language data,
 `nld.traineddata` (Debian: `apt-get install tesseract-ocr-nld`).
 
-A page is rendered with pypdfium2 in grey at its scan's resolution, recognised, and kept with its mean
-word confidence. A page that reads as nonsense (low confidence: a photo, a page upside
-down) is turned by Tesseract's orientation detection and read again; what stays
-below `MIN_CONFIDENCE` is not taken as text.
+A page is rendered with pypdfium2 in grey at its scan's resolution, recognised, and kept
+with its mean word confidence. A blank page or a photo is told by its grey levels and not
+given to Tesseract. A page that reads as nonsense (low confidence: upside down, sideways)
+is turned by Tesseract's orientation detection and read again; what stays below
+`MIN_CONFIDENCE` is not taken as text. A numbered list whose numbers Tesseract splits off
+as a column of their own is read again with them.
 """
 from __future__ import annotations
 
@@ -197,7 +199,7 @@ def recognise_image(image) -> OcrResult:
     with _ENGINES.lock:
         api = _ENGINES.reader(folder)
         result = _read(api, image, timeout_ms)
-        if result.text and not result.timed_out and result.confidence < RETRY_CONFIDENCE:
+        if not result.timed_out and (not result.text or result.confidence < RETRY_CONFIDENCE):
             turned = _turned_upright(_ENGINES.orienter(folder), image)
             if turned is not None:
                 again = _read(api, turned[1], timeout_ms)
@@ -212,8 +214,9 @@ def recognise_image(image) -> OcrResult:
 def _picture_kind(image) -> str:
     """"blank", "photo" or "text", from the grey levels of a reduced copy.
 
-    A page of text is paper with a few percent of ink: nearly all pixels are near white.
-    A photo (or a picture of anything but text) is mostly mid-tones.
+    A page of text is paper with a few percent of ink: nearly all pixels are near white
+    (scanners set the paper white). A photo (or a picture of anything but text) is mostly
+    mid-tones.
     """
     histogram = image.convert("L").reduce(4).histogram()
     total = sum(histogram) or 1

@@ -218,7 +218,8 @@ def _read_scanned_pages(pdf, pages: list[Page], scanned: list[int]) -> None:
         if result.timed_out:
             page.source = "not_read"
             continue
-        page.text, page.source, page.ocr_confidence = _normalize_newlines(result.text), "ocr", result.confidence
+        page.text, page.source = _normalize_newlines(result.text), "ocr"
+        page.ocr_confidence = result.confidence if result.text else None  # a blank page has none to grade
         rejected += result.rejected
     if any(p.text.strip() for p in pages):
         return
