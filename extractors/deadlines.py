@@ -304,7 +304,7 @@ def date_clause_tense(sentence: str, expr: DateExpression, spacy_sent=None) -> s
     word lists know takes the sentence's tense; a perfect in a condition ("als het is gepubliceerd in
     april") looks ahead."""
     c = _cues()
-    needle = " ".join(expr.text.split())
+    needle = " ".join(f"{expr.relation_text or ''} {expr.text}".split())  # "tot en met 2023": no clause break
     i = sentence.find(needle)
     whole = clause_tense(sentence, spacy_sent)
     if i < 0:

@@ -744,3 +744,13 @@ def test_a_row_of_labels_with_its_values_on_the_next_lines():
     rows, doc = deadlines(ROW_OF_LABELS)
     assert document_date_and_period(doc)[0] == dt.date(2025, 6, 19)  # the last date label takes the last date
     assert [(r.date, r.cue) for r in rows] == [("2025-07-01", "datum inwerkingtreding")]
+
+
+def test_a_participle_used_as_an_adjective_is_no_past():
+    text = "# Begroting 2027\n\nHet in 2026 ontwikkelde handhavingsbeleid wordt in 2027 vastgesteld en ingevoerd."
+    assert dates_of(text) == [("2027-12-31", "year")]
+
+
+def test_tot_en_met_a_year_in_a_perfect_is_a_period_that_was_set():
+    text = "# Begroting 2026\n\nOp 4 maart 2024 heeft de raad het beleidsplan tot en met 2027 vastgesteld."
+    assert dates_of(text) == []
