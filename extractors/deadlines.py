@@ -279,9 +279,7 @@ def clause_tense(sentence: str, spacy_sent=None) -> str:
     or PRESENT. Word lists in deadline_cues.yaml; with a tagger its finite past forms and participles
     count too, so the blank tier and the UD tier judge the same shapes."""
     c = _cues()
-    # the small tagger reads "gereed" as a past verb: a due word is never the clause's past
-    if spacy_sent is not None and any(t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"]
-                                      and not c["due"].fullmatch(t.text) for t in spacy_sent):
+    if spacy_sent is not None and any(_tagged_past(t) for t in spacy_sent):
         return PAST
     if c["past_finite"].search(sentence):
         return PAST
@@ -326,6 +324,15 @@ def date_clause_tense(sentence: str, expr: DateExpression, spacy_sent=None) -> s
     if c["perfect"].search(clause) or not cuts and not m:
         return whole
     return PRESENT
+
+
+def _tagged_past(tok) -> bool:
+    """A finite past verb by the tagger, except its known misreadings: a due word ("gereed") and a
+    participle used as an adjective before its noun ("het in 2017 ontwikkelde beleid")."""
+    if tok.morph.get("Tense") != ["Past"] or tok.morph.get("VerbForm") != ["Fin"] or _cues()["due"].fullmatch(tok.text):
+        return False
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return not (tok.lower_.endswith("e") and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"))
 
 
 def _tokens_of(spacy_sent, part: str, date_text: str):
