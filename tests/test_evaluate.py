@@ -340,10 +340,10 @@ def test_run_end_to_end_on_the_samples(tmp_path, capsys):
     assert set(report["overall"]) == set(ev.FIELDS)
     assert len(report["documents"]) == 4
     for doc in report["documents"]:
-        assert doc["status"] in {"ok", "failed", "empty", "needs_ocr", "not_dutch"}
+        assert doc["status"] == "ok", doc["error"]
         assert set(doc["scores"]) == set(ev.FIELDS)
     for s in report["overall"].values():
-        assert s["tp"] + s["fn"] >= 0 and (s["f1"] is None or 0.0 <= s["f1"] <= 1.0)
+        assert s["f1"] is None or 0.0 <= s["f1"] <= 1.0
     # gold totals do not depend on the extractors
     assert report["overall"]["deadlines"]["tp"] + report["overall"]["deadlines"]["fn"] == 32
     assert report["overall"]["themes"]["tp"] + report["overall"]["themes"]["fn"] == 68
