@@ -16,6 +16,8 @@ Layout:
     plain/ the seed texts rendered plainly, round-robin until --plain-pages: core
            font, lines cut at 110 characters, one header line per page (the kind of
            PDF where pdfplumber is fast: the issue-13 comparison's second corpus);
+    bigtext/ one merged text file (all sample texts, repeated) of 5.5 MB and its
+           1/8, 2/8, 4/8 prefixes: a big text must be cheap and linear in size;
     manifest.json  every file with kind, source, pages, bytes, sha256, in order.
 
 Every copy has different bytes and a slightly different text, as real archives
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "corpus"
 MIN_CHARS_PER_PAGE = 40  # the reader's own threshold for "this is a scan"
 LONG_FACTORS = (1, 2, 4, 8)
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def pdf_pages_and_chars(path: Path) -> tuple[int, int]:
@@ -149,6 +151,15 @@ def plain_pdf(src: Path, dst: Path, copy: int) -> None:
     pdf.output(str(dst))
 
 
+#: the merged text file of issue 13 (council minutes, a compendium, an export) at 8x; 1x, 2x, 4x are its prefixes
+BIGTEXT_BYTES = 5_500_000
+BIGTEXT_FACTORS = (1, 2, 4, 8)
+
+
+def bigtext_sources() -> list[Path]:
+    return sorted((ROOT / "samples").glob("*/*.txt")) + sorted((ROOT / "samples").glob("*/text/*.txt"))
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -163,7 +174,7 @@ def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 
             return manifest
     if out.exists():
         shutil.rmtree(out)
-    for sub in ("pdf", "txt", "long", "plain"):
+    for sub in ("pdf", "txt", "long", "plain", "bigtext"):
         (out / sub).mkdir(parents=True)
     t0 = time.perf_counter()
     sources = pdf_sources()
@@ -212,6 +223,14 @@ def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 
             files.append({"path": str(dst.relative_to(out)), "kind": "plain", "source": str(src.relative_to(ROOT)),
                           "copy": copy, "pages": n})
             pages += n
+    unit = "\n\n".join(p.read_text(encoding="utf-8") for p in bigtext_sources())
+    whole = "".join(f"\n\nBijlage {i + 1}\n\n{unit}" for i in range(-(-BIGTEXT_BYTES // len(unit.encode()))))
+    whole = whole.encode()[:BIGTEXT_BYTES].decode("utf-8", errors="ignore")
+    for k in BIGTEXT_FACTORS:
+        dst = out / "bigtext" / f"x{k}_samengevoegd.txt"
+        dst.write_text(whole[:len(whole) * k // max(BIGTEXT_FACTORS)], encoding="utf-8")
+        files.append({"path": str(dst.relative_to(out)), "kind": "bigtext", "source": "samples/*/text",
+                      "copy": k, "pages": 1})
     for f in files:
         p = out / f["path"]
         f["bytes"] = p.stat().st_size
@@ -222,7 +241,7 @@ def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 
     summary = {kind: {"docs": sum(1 for f in files if f["kind"] == kind),
                       "pages": sum(f["pages"] for f in files if f["kind"] == kind),
                       "mbytes": round(sum(f["bytes"] for f in files if f["kind"] == kind) / 1e6, 1)}
-               for kind in ("pdf", "txt", "long", "plain")}
+               for kind in ("pdf", "txt", "long", "plain", "bigtext")}
     manifest = {"params": params, "summary": summary, "files": files}
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"built {manifest_path} in {time.perf_counter() - t0:.1f} s: {summary}")
