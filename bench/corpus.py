@@ -164,6 +164,25 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def round_robin(out: Path, kind: str, sources: list[Path], budget: int, make, name: str) -> tuple[list[dict], int]:
+    """PDF copies of `sources` made by `make(src, dst, copy)` into out/kind/, one of each per round,
+    until `budget` pages: (manifest rows, rounds made)."""
+    files: list[dict] = []
+    pages = copy = 0
+    while pages < budget:
+        copy += 1
+        for src in sources:
+            if pages >= budget:
+                break
+            dst = out / kind / name.format(copy=copy, stem=src.stem)
+            make(src, dst, copy)
+            n = pdf_pages_and_chars(dst)[0]
+            files.append({"path": str(dst.relative_to(out)), "kind": kind, "source": str(src.relative_to(ROOT)),
+                          "copy": copy, "pages": n})
+            pages += n
+    return files, copy
+
+
 def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 1000) -> dict:
     manifest_path = out / "manifest.json"
     params = {"format": FORMAT_VERSION, "target_pages": target_pages, "plain_pages": plain_pages}
@@ -181,20 +200,7 @@ def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 
     if not sources:
         raise SystemExit("no text-layer PDFs under samples/pdf or samples/rendered (run scripts/render_samples.py)")
     source_pages = {s: pdf_pages_and_chars(s)[0] for s in sources}
-    files: list[dict] = []
-    pages = 0
-    copy = 0
-    while pages < target_pages:
-        copy += 1
-        for src in sources:
-            if pages >= target_pages:
-                break
-            dst = out / "pdf" / f"c{copy:03d}_{src.stem}.pdf"
-            varied_pdf(src, dst, copy)
-            n = pdf_pages_and_chars(dst)[0]
-            files.append({"path": str(dst.relative_to(out)), "kind": "pdf", "source": str(src.relative_to(ROOT)),
-                          "copy": copy, "pages": n})
-            pages += n
+    files, copy = round_robin(out, "pdf", sources, target_pages, varied_pdf, "c{copy:03d}_{stem}.pdf")
     texts = sorted((ROOT / "samples" / "text").glob("*.txt"))
     for c in range(1, copy + 1):
         for src in texts:
@@ -211,18 +217,7 @@ def build(out: Path, target_pages: int, force: bool = False, plain_pages: int = 
             concatenated_pdf(longest, dst, k)
             files.append({"path": str(dst.relative_to(out)), "kind": "long", "source": str(longest.relative_to(ROOT)),
                           "copy": k, "pages": pdf_pages_and_chars(dst)[0]})
-    pages = copy = 0
-    while pages < plain_pages:
-        copy += 1
-        for src in texts:
-            if pages >= plain_pages:
-                break
-            dst = out / "plain" / f"p{copy:03d}_{src.stem}.pdf"
-            plain_pdf(src, dst, copy)
-            n = pdf_pages_and_chars(dst)[0]
-            files.append({"path": str(dst.relative_to(out)), "kind": "plain", "source": str(src.relative_to(ROOT)),
-                          "copy": copy, "pages": n})
-            pages += n
+    files += round_robin(out, "plain", texts, plain_pages, plain_pdf, "p{copy:03d}_{stem}.pdf")[0]
     unit = "\n\n".join(p.read_text(encoding="utf-8") for p in bigtext_sources())
     whole = "".join(f"\n\nBijlage {i + 1}\n\n{unit}" for i in range(-(-BIGTEXT_BYTES // len(unit.encode()))))
     whole = whole.encode()[:BIGTEXT_BYTES].decode("utf-8", errors="ignore")

@@ -6,12 +6,13 @@ becomes an `Extraction` whose `documents` row carries the status and message.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 from extractors import deadlines, docdates, metadata, priorities, tables, themes
 from extractors import extractor_version
@@ -28,18 +29,27 @@ from extractors.structure import parse_structure
 log = logging.getLogger(__name__)
 
 
+#: called with a stage name whenever a stage of a document (or a spaCy batch) is done: a worker
+#: reports it to the parent, whose timeout then measures time without progress, not a big
+#: document's whole length
+Progress = Optional[Callable[[str], None]]
+
+
 @contextmanager
-def _timed(timings: dict[str, float], stage: str):
+def _timed_stage(timings: dict[str, float], stage: str, progress: Progress = None):
     start = time.perf_counter()
     try:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+        if progress is not None:
+            progress(stage)
 
 
-def extract_document(doc: Document, timings: dict[str, float] | None = None) -> Extraction:
+def extract_document(doc: Document, timings: dict[str, float] | None = None, progress: Progress = None) -> Extraction:
     """Every extractor over a cleaned, parsed document."""
     timings = {} if timings is None else timings
+    _timed = functools.partial(_timed_stage, progress=progress)
     with _timed(timings, "structure"):
         structure = parse_structure(doc)
     with _timed(timings, "docdates"):
@@ -94,8 +104,9 @@ def _ocr_status(doc: Document) -> dict:
     return fields
 
 
-def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
+def extract_paths(paths: Iterable[Path], progress: Progress = None) -> Iterator[Extraction]:
     """Extract a batch of files; one spaCy pass over all their pages."""
+    _timed = functools.partial(_timed_stage, progress=progress)
     loaded: list[tuple[Path, Document | Extraction]] = []
     timings: dict[str, dict[str, float]] = {}
     for path in paths:
@@ -116,7 +127,7 @@ def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
                                                    retryable=True)))
     docs = [d for _, d in loaded if isinstance(d, Document)]
     start = time.perf_counter()
-    parse_pages(p for d in docs for p in d.pages)
+    parse_pages((p for d in docs for p in d.pages), on_batch=progress and (lambda: progress("nlp")))
     total_pages = sum(len(d.pages) for d in docs) or 1
     for path, doc in loaded:
         if isinstance(doc, Document):  # the batch's spaCy time, shared out by pages
@@ -126,7 +137,7 @@ def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
             yield item
             continue
         try:
-            yield extract_document(item, timings[str(path)])
+            yield extract_document(item, timings[str(path)], progress)
         except Exception as exc:
             log.warning("extraction failed for %s: %s", path, exc)
             log.debug("traceback", exc_info=True)
@@ -136,5 +147,5 @@ def extract_paths(paths: Iterable[Path]) -> Iterator[Extraction]:
             yield failed_extraction(path, "failed", message, retryable=True)
 
 
-def extract_path(path: Path) -> Extraction:
-    return next(extract_paths([path]))
+def extract_path(path: Path, progress: Progress = None) -> Extraction:
+    return next(extract_paths([path], progress))

@@ -14,7 +14,7 @@ import functools
 import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 import spacy
 from spacy.language import Language
@@ -144,14 +144,18 @@ def _accuracy_note(nlp: Language) -> str:
 MAX_BATCH_CHARS = 40_000
 
 
-def parse_pages(pages: Iterable, batch_size: int = 32, max_batch_chars: int = MAX_BATCH_CHARS) -> None:
-    """Attach a spaCy Doc to each page, batched through `nlp.pipe` by page count and by size."""
+def parse_pages(pages: Iterable, batch_size: int = 32, max_batch_chars: int = MAX_BATCH_CHARS,
+                on_batch: Optional[Callable[[], None]] = None) -> None:
+    """Attach a spaCy Doc to each page, batched through `nlp.pipe` by page count and by size;
+    `on_batch` is called after each batch."""
     pages = list(pages)
     nlp = load_model().nlp
     texts = [p.text[:MAX_PAGE_CHARS] for p in pages]
     for start, end in _batches([len(t) for t in texts], batch_size, max_batch_chars):
         for page, doc in zip(pages[start:end], nlp.pipe(texts[start:end], batch_size=end - start)):
             page.spacy_doc = doc
+        if on_batch is not None:
+            on_batch()
 
 
 def _spend_where_it_pays(nlp: Language) -> None:

@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="re-extract everything, changed or not")
     p.add_argument("--prune", action="store_true", help="drop the rows of removed files instead of flagging them")
     p.add_argument("--timeout", type=float, default=300.0, metavar="S",
-                   help="seconds one document may take before it is recorded as failed (default: 300)")
+                   help="seconds one document may go without progress (a stage of its extraction or a spaCy "
+                        "batch finishing) before it is recorded as failed (default: 300)")
     p.add_argument("--wait", action="store_true", help="wait for another run on the same --out instead of refusing")
     p.add_argument("--batch-size", type=int, default=8, metavar="N", help="documents per Prefect task (default: 8)")
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="run the tasks on an existing Dask cluster")

@@ -140,7 +140,7 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
         if server is not None:
             if dask_address:
                 _drain_dask_workers(dask_address)
-            server.stop()
+            server.stop(wait=False)  # reaped by the caller (run.Startup) or at exit
 
 
 async def _drain_prefect_services() -> None:

@@ -62,6 +62,7 @@ class TemporaryServer:
         self.process: Optional[subprocess.Popen] = None
         self.port: Optional[int] = None
         self.ready = False
+        self._terminated = False
 
     @property
     def api_url(self) -> str:
@@ -116,12 +117,19 @@ class TemporaryServer:
     def start(self, timeout: float) -> "TemporaryServer":
         return self.launch().wait_ready(timeout)
 
-    def stop(self) -> None:
-        proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
+    def stop(self, wait: bool = True) -> None:
+        """SIGTERM the server; `wait=False` returns at once (the run writes its tables meanwhile)
+        and a later `stop()` reaps it."""
+        proc = self.process
+        if proc is None:
             return
-        log.info("stopping the temporary Prefect server on port %s", self.port)
-        proc.terminate()
+        if proc.poll() is None and not self._terminated:
+            log.info("stopping the temporary Prefect server on port %s", self.port)
+            proc.terminate()
+            self._terminated = True
+        if not wait:
+            return
+        self.process = None
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

@@ -51,7 +51,7 @@ def add_arguments(p) -> None:
     p.add_argument("--port", type=int, default=0, metavar="N",
                    help="port of the Prefect server ivp starts when PREFECT_API_URL is not set (default: a free one)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    p.add_argument("--timeout", type=float, default=300.0, metavar="S", help="seconds per document (default: 300)")
+    p.add_argument("--timeout", type=float, default=300.0, metavar="S", help="seconds a document may go without progress (default: 300)")
     p.add_argument("--prune", action="store_true", help="drop the rows of removed files instead of flagging them")
     p.add_argument("--batch-size", type=int, default=8, metavar="N", help="documents per Prefect task (default: 8)")
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="run the tasks on an existing Dask cluster")

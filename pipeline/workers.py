@@ -92,7 +92,7 @@ def _worker_main(conn) -> None:
         if request is None:
             return
         try:
-            reply = ("ok", extract_path(Path(request)))
+            reply = ("ok", extract_path(Path(request), progress=lambda stage: conn.send(("progress", stage))))
         except BaseException as exc:  # keep serving: the parent decides what failed means
             reply = ("error", f"{exc!r}: " + traceback.format_exc(limit=3).replace("\n", " | "))
         conn.send(reply)
@@ -207,13 +207,17 @@ class ExtractionWorker:
             self.start()
         try:
             self.conn.send(path)
-            if not self.conn.poll(timeout):
-                self.stop()
-                return failed_extraction(Path(path), "failed",
-                                         f"timed out after {timeout:.0f} s; the file may be malformed or very large. "
-                                         "Raise --timeout or check the file; it is retried on the next run.",
-                                         retryable=True)
-            tag, payload = self.conn.recv()
+            while True:  # progress messages (a stage or a spaCy batch done) restart the clock
+                if not self.conn.poll(timeout):
+                    self.stop()
+                    return failed_extraction(
+                        Path(path), "failed",
+                        f"timed out after {timeout:.0f} s without progress (a reader or an extractor hangs on "
+                        "this file, or one stage of it is very slow). Raise --timeout or check the file; it is "
+                        "retried on the next run.", retryable=True)
+                tag, payload = self.conn.recv()
+                if tag != "progress":
+                    break
             self._after_document()
         except (EOFError, OSError, BrokenPipeError):
             code = None
