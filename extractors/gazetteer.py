@@ -228,6 +228,14 @@ def municipality_candidates(name: str, fuzzy: bool = True) -> list[Municipality]
 
 def current_successors(m: Municipality) -> list[Municipality]:
     """Follow merged_into to the current municipality (or several after a split)."""
+    return successors_on(m, None)
+
+
+def successors_on(m: Municipality, day: Optional[dt.date]) -> list[Municipality]:
+    """Follow merged_into to the municipalities that existed on `day` (None: the current ones).
+
+    `m` itself when it existed then; [] when the day lies before it did.
+    """
     idx = _index()
     out, todo, seen = [], [m], set()
     while todo:
@@ -235,9 +243,11 @@ def current_successors(m: Municipality) -> list[Municipality]:
         if x.cbs_code in seen:
             continue
         seen.add(x.cbs_code)
-        if x.current:
+        if x.active_on(day):
             out.append(x)
             continue
+        if day is not None and x.active_from and day.isoformat() < x.active_from:
+            continue  # it did not exist yet, nor did anything it merged into
         for code in filter(None, x.merged_into.split(";")):
             if code in idx["by_code"]:
                 todo.append(idx["by_code"][code])
@@ -291,15 +301,15 @@ def resolve_area(text: Optional[str], day: Optional[dt.date] = None) -> list[str
         return []
     live = [m for m in municipalities() if m.active_on(day)] or list(municipalities())
     # whole first: "Kollumerland en Nieuwkruisland" is one municipality, "Dronten, Urk en Lelystad" three
-    codes = _area_codes(text, live)
+    codes = _area_codes(text, day, live)
     if codes:
         return codes
     for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
-        codes += [c for c in _area_codes(part, live) if c not in codes]
+        codes += [c for c in _area_codes(part, day, live) if c not in codes]
     return codes
 
 
-def _area_codes(name: str, live: list[Municipality]) -> list[str]:
+def _area_codes(name: str, day: Optional[dt.date], live: list[Municipality]) -> list[str]:
     key = _name_key(name)
     if not key:
         return []
@@ -316,9 +326,7 @@ def _area_codes(name: str, live: list[Municipality]) -> list[str]:
     if m is None:
         return []
     live_codes = {x.cbs_code for x in live}
-    if m.cbs_code in live_codes:
-        return [m.cbs_code]
-    return [x.cbs_code for x in current_successors(m) if x.cbs_code in live_codes]
+    return [x.cbs_code for x in successors_on(m, day) if x.cbs_code in live_codes]
 
 
 def _single(values: Iterable[str]) -> Optional[str]:

@@ -82,10 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "say whether OCR of scans is available")
 
     for name, (module, help_text) in PLUGGED.items():
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
+        mod = importlib.import_module(module)
         p = sub.add_parser(name, parents=[common], help=help_text, description=(mod.__doc__ or "").strip() or None,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)

@@ -102,6 +102,10 @@ def test_resolve_area_gives_the_municipalities_of_the_day():
     # one municipality whose name has "en" in it, while it existed; its successor afterwards
     assert g.resolve_area("Kollumerland en Nieuwkruisland", dt.date(2015, 1, 1)) == ["GM0079"]
     assert g.resolve_area("Kollumerland en Nieuwkruisland") == ["GM1970"]
+    # merged twice: the successor of the day, not today's
+    assert g.resolve_area("Nieuw-Lekkerland", dt.date(2012, 6, 1)) == ["GM0571"]
+    assert g.resolve_area("Nieuw-Lekkerland", dt.date(2016, 6, 1)) == ["GM1927"]  # Molenwaard
+    assert g.resolve_area("Nieuw-Lekkerland") == ["GM1978"]  # Molenlanden
     # a province on a day before a merger counts the municipalities that existed then
     before = set(g.resolve_area("Groningen", dt.date(2015, 1, 1)))
     after = set(g.resolve_area("Groningen"))
