@@ -122,3 +122,14 @@ def test_extractors_never_import_pipeline():
     upward = {m: sorted(t for t in targets if t.split(".")[0] == "pipeline")
               for m, targets in graph.items() if m.split(".")[0] == "extractors"}
     assert not {m: t for m, t in upward.items() if t}, "extractors are pure: Prefect and output I/O stay in pipeline/"
+
+
+def test_pipeline_has_no_gazetteer_of_its_own():
+    """Which municipalities an area covers is the gazetteer's answer (extractors/gazetteer.py), only."""
+    for name, path in module_files().items():
+        if not name.startswith("pipeline"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and "unicipal" in n.name]
+        reads = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value == "gemeenten.csv"]
+        assert not classes and not reads, f"{name}: a municipality type or loader of its own: {classes or reads}"
