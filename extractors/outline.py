@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from extractors.document import Document
-from extractors.structure import collapse, vocab
+from extractors.structure import Structure, collapse, vocab
 
 
 @dataclass
@@ -46,13 +46,31 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 def read_outline(doc: Document) -> list[OutlineEntry]:
-    """Top-level entries of the first table of contents of each page, children nested."""
+    """Top-level entries of the first table of contents of each page, children nested (the
+    body's headings: `outline_from_headings`)."""
     out: list[OutlineEntry] = []
     for page in doc.pages:
         head = _patterns()["heading"].search(page.text)
         if head is not None:
             out.extend(_nest(_entries(page.number, page.text, head.end())))
     return out
+
+
+def outline_from_headings(structure: Structure) -> list[OutlineEntry]:
+    """The body's numbered headings as the same outline: "3 Onze prioriteiten" above "3.1 ...",
+    "3.2 ..." (with text between them); a sub-heading's number starts with its chapter's."""
+    entries = [OutlineEntry(h.page, h.char_start, h.char_end, h.number.rstrip("."), collapse(h.text),
+                            h.number.rstrip(".").count(".") + 1)
+               for h in structure.headings
+               if h.kind == "numbered" and h.number and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", h.number)]
+    top: list[OutlineEntry] = []
+    stack: list[OutlineEntry] = []
+    for e in entries:
+        while stack and not e.number.startswith(stack[-1].number + "."):
+            stack.pop()
+        (stack[-1].children if stack else top).append(e)
+        stack.append(e)
+    return top
 
 
 def _entries(page_no: int, text: str, start: int) -> list[OutlineEntry]:

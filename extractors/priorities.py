@@ -21,7 +21,7 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 from extractors.document import Document
-from extractors.outline import read_outline, walk
+from extractors.outline import outline_from_headings, read_outline, walk
 from extractors.records import PriorityItem
 from extractors.structure import Heading, ListBlock, ListItem, Structure, collapse, strip_markup, vocab
 
@@ -379,13 +379,19 @@ _KEYWORD_TITLE = re.compile(r"^(?:[^\W\d_]+\s+)?(?:prioriteit|speerpunt|focuspun
                             r"(?P<rest>[^\W\d_].*)$", re.IGNORECASE)
 
 
+_ITEM_LABEL = re.compile(r"^(?:prioriteit|speerpunt|thema|focuspunt|focusgebied|aandachtsgebied)\s*(?:\d{1,2}|[A-Z])?"
+                         r"\s*(?:[:.\-–—]\s*|\s+(?=[^\W\d_]))", re.IGNORECASE)
+
+
 def _outline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
-    """Chapters of the table of contents that name priorities: the sub-entries of a chapter
+    """Chapters of the outline (the table of contents, the body's numbered headings) that name
+    priorities: the sub-entries of a chapter
     "Prioriteiten" ("4 Prioriteiten 2017-2018" / "4.1 ..." / "4.2 ..."), or a run of chapters
     each named after one ("4. Gezamenlijke prioriteit Geweld", "5. Gezamenlijke prioriteit ...").
     Sub-entries that are priority categories themselves ("Landelijke prioriteiten") name no
     theme; the sub-entries of an item are its sub-themes."""
     def item(e, text):
+        text = _ITEM_LABEL.sub("", text, count=1) or text  # "3.1 Prioriteit: Woninginbraken"
         k = e.title.find(text)
         start = e.start + max(k, 0)
         subs = [ListItem(c.page, c.start, c.end, c.title, marker=c.number, depth=1, number=c.number, family="outline")
@@ -398,7 +404,13 @@ def _outline_candidates(doc: Document, structure: Structure) -> list[_Candidate]
                           _in_summary(structure, first.page, first.start))
 
     out = []
-    entries = read_outline(doc)
+    for entries in (read_outline(doc), outline_from_headings(structure)):
+        out.extend(_outline_lists(entries, item, candidate))
+    return out
+
+
+def _outline_lists(entries, item, candidate) -> list[_Candidate]:
+    out = []
     for e in walk(entries):
         if e.children and _has_list_cue(e.title, fuzzy=False) and not _is_negative(e.title):
             chosen = [c for c in e.children if not _has_list_cue(c.title, fuzzy=False)]

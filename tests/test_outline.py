@@ -207,3 +207,14 @@ def test_a_comma_before_a_sentence_opener_ends_the_enumeration():
             "woninginbraken en cybercrime, Daarnaast blijven wij werken aan andere thema's, evenementen en horeca.\n")
     assert [t for t, _ in items_of(text)] == ["het tegengaan van jonge aanwas in de criminaliteit", "woninginbraken",
                                                "cybercrime"]
+
+
+def test_numbered_sub_headings_of_a_priority_chapter_in_the_body_are_the_list():
+    text = ("2. Analyse\n\nDe cijfers dalen al jaren, maar het gevoel van veiligheid blijft achter bij de regio.\n\n"
+            "3. Onze prioriteiten\n\n3.1 Leefbare kernen\n\nIn de kernen werken we met de bewoners aan schone straten.\n\n"
+            "3.2 Weerbare ondernemers\n\nOndernemers leren signalen van criminele inmenging herkennen.\n\n"
+            "4. Uitvoering\n\nHet college stelt ieder jaar een uitvoeringsprogramma op.\n")
+    doc, structure, tree = tree_of(text)
+    assert [i.item_text for i, _ in tree] == ["Leefbare kernen", "Weerbare ondernemers"]
+    rows = {r.theme_id: r for r in summarize(doc, find_mentions(doc), structure, [i for i, _ in tree], tree)}
+    assert rows["leefbare_kernen"].prioritized and rows["leefbare_kernen"].vng_field is None
