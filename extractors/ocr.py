@@ -44,8 +44,10 @@ MID_TONES = (60, 190)
 PHOTO_MID_TONE_SHARE = 0.6
 #: the Dutch model writes ij as the ligature, often beside the letters it stands for ("verantwoordeliĳjkheid")
 _IJ_LIGATURE = re.compile("[iI]?[\u0133\u0132][jJ]?")
-#: read as one block, the white between a list marker and its item may come out as "_"
-_GAP_UNDERSCORE = re.compile(r"(?m)^(\s*\w{1,3}[.)])[ \t]*_+[ \t]*")
+#: the white between a list marker and its item may come out as "_" ("* _April", "1. _ Ondermijning")
+_GAP_UNDERSCORE = re.compile(r"(?m)^([ \t]*(?:[*•·«»]|\w{1,3}[.)]))[ \t]*_+[ \t]*(?=\S)")
+#: a bullet read as a quote mark or a dot: alone at the start of a line, it is the bullet
+_MISREAD_BULLET = re.compile(r"(?m)^([ \t]*)[«»·](?=[ \t])")
 #: Tesseract's PolyBlockType for vertical text (PT_VERTICAL_TEXT), which a column of list numbers becomes
 VERTICAL_TEXT_BLOCK = 7
 #: a column of list markers ("10.", "b)") is at most this many line heights wide
@@ -236,11 +238,18 @@ def _read(api, image, timeout_ms: int) -> OcrResult:
         words = list(api.AllWordConfidences())
         if any(b.vertical or b.markers_only for b in blocks):
             blocks, words = _rejoin_list_markers(api, blocks, words, timeout_ms, image.size)
-        text = _IJ_LIGATURE.sub(lambda m: "IJ" if m.group().isupper() else "ij", "".join(b.text for b in blocks))
+        text = _tidy("".join(b.text for b in blocks))
     finally:
         api.Clear()
     confidence = sum(words) / len(words) if words else 0.0
     return OcrResult(text if text.strip() else "", float(confidence), 0.0)
+
+
+def _tidy(text: str) -> str:
+    """Tesseract's habits with Dutch list pages, undone: the ij ligature, bullets, gaps read as "_"."""
+    text = _IJ_LIGATURE.sub(lambda m: "IJ" if m.group().isupper() else "ij", text)
+    text = _MISREAD_BULLET.sub(r"\1•", text)
+    return _GAP_UNDERSCORE.sub(r"\1 ", text)
 
 
 @dataclass
@@ -304,8 +313,7 @@ def _rejoin_list_markers(api, blocks: list[_Block], words: list[int], timeout_ms
             api.SetPageSegMode(PSM.SINGLE_BLOCK)
             api.SetRectangle(left, top, right - left, bottom - top)
             if api.Recognize(timeout=timeout_ms):
-                text = _GAP_UNDERSCORE.sub(r"\1 ", api.GetUTF8Text())
-                block = _Block((left, top, right, bottom), text + "\n", False)
+                block = _Block((left, top, right, bottom), api.GetUTF8Text() + "\n", False)
                 words = words + list(api.AllWordConfidences())
                 reread.append(block)
             api.SetPageSegMode(PSM.AUTO)
