@@ -485,6 +485,8 @@ def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Opti
             if not 1950 <= y <= 2100:
                 return None
             year, kind, kw = y, "day", {"m": int(gd["m"]), "d": int(gd["d"])}
+            if gd.get("sep") == "/" and kw["m"] > 12 >= kw["d"]:
+                kw = {"m": kw["d"], "d": kw["m"]}  # "5/16/2023": month first (an exported footer stamp)
             dt.date(year, kw["m"], kw["d"])  # validates day-first reading
         elif name == "day_month":
             kind, kw = "day", {"m": _month_num(gd["month"]), "d": int(gd["d"])}

@@ -12,7 +12,8 @@ doc_date, best evidence first:
    the most frequent such date;
 4. a place-and-date line in a letter head ("Den Haag, 3 mei 2023");
 5. a day in the title lines without relation words ("Geldend van 06-01-2021" is a validity, not a date).
-Only day-precision dates count; a month alone is not a document date.
+Only day-precision dates count here; without one, a cover that gives only a month ("mei 2020") dates
+the document by its 15th with `doc_date_precision` "month" (`document_dating`).
 
 Period: year ranges ("2019-2022", "2013 en 2014", "voor de jaren 2024-2027",
 "2013 t/m 2014") and one-year plans in the title ("JAARPLAN 2016", "Jaarverslag 2023")
@@ -48,6 +49,8 @@ TITLE_MAX_CHARS = 120
 #: leading short lines of page 1 that form the title block of a cover ("POLITIE / Eenheid ... / JAARPLAN 2016")
 TITLE_BLOCK_LINES = 6
 TITLE_BLOCK_MAX_CHARS = 80
+#: the representative day of a document dated by its month only (DESIGN: "mei 2020" -> 2020-05-15)
+MONTH_REPRESENTATIVE_DAY = 15
 #: an adoption statement counts as a status line only when it is this short (a cover line or footer)
 ADOPTION_MAX_CHARS = 120
 #: ... and on the cover, where it may name the whole adopting body
@@ -191,8 +194,9 @@ def document_date(doc: Document) -> Optional[dt.date]:
     # 3. version/status lines anywhere (footers repeat): the most frequent date
     found = _version_date(page.text for page in doc.pages)
     if found is None:
-        # The cleaner drops running footers, which is where drafts carry their date.
-        found = _version_date(_furniture_texts(doc))
+        # The cleaner drops running footers, which is where drafts carry their date, or the day
+        # the file was printed ("5/16/2023 10:32 AM")
+        found = _version_date(_furniture_texts(doc), timestamps=True)
     if found is not None:
         return found
     # 4. "Plaats, 3 mei 2023" in the head of page 1
@@ -260,12 +264,17 @@ def _label_value(line: str, later_lines: list[str]) -> Optional[dt.date]:
     return None
 
 
-def _version_date(texts) -> Optional[dt.date]:
+#: a day and a clock time: a print or export stamp in a running footer
+_TIMESTAMP = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?![\d])")
+
+
+def _version_date(texts, timestamps: bool = False) -> Optional[dt.date]:
     p = _patterns()
     counts: collections.Counter = collections.Counter()
     for text in texts:
         for _, line in _lines(text):
-            if len(line) < 200 and (p["version"].search(line) or _is_adoption_line(line)):
+            stamp = timestamps and len(line) < 80 and _TIMESTAMP.search(line)
+            if len(line) < 200 and (p["version"].search(line) or _is_adoption_line(line) or stamp):
                 for e in _day_dates(line):
                     counts[e.date] += 1
     return dt.date.fromisoformat(counts.most_common(1)[0][0]) if counts else None
@@ -447,7 +456,34 @@ def _plan_years(line: str) -> list[int]:
     return [int(years[0].date[:4])]
 
 
+def document_dating(doc: Document) -> tuple[Optional[dt.date], Optional[str]]:
+    """(doc_date, doc_date_precision): a day by `document_date`, else a cover that gives only a month
+    ("mei 2020", "Zwolle, januari 2023", "Datum: maart 2024") as its 15th, precision "month"."""
+    day = document_date(doc)
+    if day is not None:
+        return day, "day"
+    month = _cover_month(doc)
+    return (month, "month") if month is not None else (None, None)
+
+
+def _cover_month(doc: Document) -> Optional[dt.date]:
+    p = _patterns()
+    if not doc.pages:
+        return None
+    for line in _head_lines(doc.pages[0].text, TITLE_BLOCK_LINES * 2):
+        found = find_dates(line)
+        if len(found) != 1 or found[0].kind != "month" or found[0].year_inferred or found[0].relation_text:
+            continue
+        e = found[0]
+        rest = (line[:e.char_start] + line[e.char_end:]).strip(" \t*_#|-")
+        label = p["label"].match(line[:e.char_start] + " ")
+        place = re.fullmatch(r"[A-Z][\w'’. -]{1,40},", rest)
+        if not rest or place or (label and not line[label.end():e.char_start].strip()):
+            return dt.date.fromisoformat(e.start).replace(day=MONTH_REPRESENTATIVE_DAY)
+    return None
+
+
 def document_date_and_period(doc: Document) -> tuple[Optional[dt.date], Optional[int], Optional[int]]:
-    doc_date = document_date(doc)
+    doc_date, _ = document_dating(doc)
     start, end = plan_period(doc, doc_date)
     return doc_date, start, end

@@ -53,7 +53,8 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None, pro
     with _timed(timings, "structure"):
         structure = parse_structure(doc)
     with _timed(timings, "docdates"):
-        doc_date, period_start, period_end = docdates.document_date_and_period(doc)
+        doc_date, doc_date_precision = docdates.document_dating(doc)
+        period_start, period_end = docdates.plan_period(doc, doc_date)
     with _timed(timings, "metadata"):
         meta = metadata.extract_metadata(doc, structure)
     with _timed(timings, "themes"):
@@ -69,7 +70,7 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None, pro
         matrix, warnings = tables.extract_municipality_priorities(doc)
     record = DocumentRecord(
         doc_id=doc.doc_id, source_path=doc.source_path, sha256=doc.sha256,
-        doc_date=doc_date.isoformat() if doc_date else None,
+        doc_date=doc_date.isoformat() if doc_date else None, doc_date_precision=doc_date_precision,
         period_start=period_start, period_end=period_end,
         pages=len(doc.pages), n_chars=doc.n_chars, language="nl",
         extractor_version=extractor_version(), source_format=doc.source_format,

@@ -37,6 +37,7 @@ class DocumentRecord:
     retryable: bool = False
     ocr_pages: int = 0  # pages whose text Tesseract read from the page image (no text layer)
     ocr_confidence: Optional[float] = None  # mean of those pages' word confidence, 0-100
+    doc_date_precision: Optional[str] = None  # day, or month for a cover that gives only "mei 2020" (the 15th)
 
 
 @dataclass

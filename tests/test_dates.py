@@ -451,3 +451,8 @@ def test_digits_run_together_and_grave_accents():
     assert find_dates("Telefoon 0612345678") == []
     e = one("vòòr 31 mei", dt.date(2003, 2, 1))
     assert (e.date, e.relation) == ("2003-05-31", "BEFORE")
+
+
+def test_month_first_only_when_the_day_first_reading_cannot_be():
+    assert one("5/16/2023").date == "2023-05-16"  # an exported footer stamp
+    assert one("05/09/2023").date == "2023-09-05"  # day first whenever it can be

@@ -54,9 +54,10 @@ def test_no_date_and_single_year_plan_in_title():
     assert run(text) == (None, 2024, 2024)
 
 
-def test_a_month_is_not_a_document_date():
+def test_a_month_is_a_document_date_of_month_precision():
+    from extractors.docdates import document_dating
     text = "Datum: april 2018\n\nOverzicht prioriteiten."
-    assert run(text)[0] is None
+    assert document_dating(document_from_text(text)) == (dt.date(2018, 4, 15), "month")  # DESIGN: the 15th
 
 
 def test_period_written_as_two_years_with_en():
@@ -236,3 +237,22 @@ def test_statistics_of_earlier_years_set_no_frame():
     text = ("Veiligheidsbeeld\n\nDe regionale veiligheidsagenda 2024-2027 is leidend. De stijging was in 2021 het "
             "grootst. In 2021 daalde het aantal overvallen. Ook in 2021 nam de overlast toe.")
     assert run(text)[1:] == (2024, 2027)
+
+
+def test_a_cover_that_gives_only_a_month():
+    from extractors.docdates import document_dating
+    for cover in ("Integraal Veiligheidsplan 2026-2029\nGemeente Zuidwold\nmei 2026\n\nInleiding\nDit plan ...",
+                  "Veiligheidsnota\nZuidwold, maart 2025\n\nDe raad stelt de nota vast.",
+                  "Notitie veilig uitgaan\nDatum: november 2024\n\nDe horeca ..."):
+        day, precision = document_dating(document_from_text(cover))
+        assert precision == "month" and day.day == 15, cover
+    assert document_dating(document_from_text("Veiligheidsnota\nDatum: 3 maart 2025\nmei 2026\n")) == \
+        (dt.date(2025, 3, 3), "day")  # a day wins
+    assert document_dating(document_from_text("Veiligheid\n\nIn mei 2026 start de pilot.")) == (None, None)
+
+
+def test_a_print_stamp_in_the_running_footer_dates_the_document():
+    from extractors.clean import clean_document
+    page = "Tekst over de aanpak van overlast op pagina {n}.\n\nVeiligheidsnota Zuidwold  5/16/2023 10:32 AM\n"
+    doc = clean_document(document_from_text("\f".join(page.format(n=i) for i in range(1, 6))))
+    assert document_date_and_period(doc)[0] == dt.date(2023, 5, 16)
