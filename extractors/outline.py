@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from extractors.document import Document
 from extractors.structure import Structure, collapse, vocab
@@ -35,12 +34,13 @@ class OutlineEntry:
 @functools.cache
 def _patterns() -> dict[str, re.Pattern]:
     v = vocab()["outline"]
+    chapter_words = "|".join(w for c in v["chapter_words"] for w in (c.capitalize(), c.upper()))
     return {
-        "heading": re.compile(r"^[ \t•*-]*(?:%s)\b\s*:?" % "|".join(v["contents_headings"]), re.IGNORECASE | re.MULTILINE),
+        "heading": re.compile(r"^[ \t•*-]*(?:%s)\b\s*:?" % "|".join(v["contents_headings"]),
+                              re.IGNORECASE | re.MULTILINE),
         # a section number: at a line start or after a space, before a capitalised title
         "number": re.compile(r"(?:(?<=\s)|^)(?:(?P<word>(?-i:%s))\s+)?(?P<num>\d{1,2}(?:\.\d{1,2})*(?:\.[a-z])?)"
-                             r"(?P<dot>\.)?(?(word):?)(?=\s+(?-i:[A-ZÀ-Þ]))" % "|".join(w for c in v["chapter_words"] for w in (c.capitalize(), c.upper())),
-                             re.IGNORECASE),
+                             r"(?P<dot>\.)?(?(word):?)(?=\s+(?-i:[A-ZÀ-Þ]))" % chapter_words, re.IGNORECASE),
         "page_ref": re.compile(r"(?:\s*[.…·_]{2,}\s*|\s+)(?:(?:pag|blz|p)\.?\s*)?\d{1,3}\s*$", re.IGNORECASE),
     }
 
@@ -148,6 +148,3 @@ def walk(entries: list[OutlineEntry]):
         yield e
         yield from walk(e.children)
 
-
-def find_entry(entries: list[OutlineEntry], page: int, offset: int) -> Optional[OutlineEntry]:
-    return next((e for e in walk(entries) if e.page == page and e.start <= offset < e.end), None)

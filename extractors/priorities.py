@@ -375,23 +375,24 @@ def _goal_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
 
 # ---------------------------------------------------------------- the outline (table of contents)
 
-_KEYWORD_TITLE = re.compile(r"^(?:[^\W\d_]+\s+)?(?:prioriteit|speerpunt|focuspunt|focusgebied|aandachtsgebied|thema)\s+"
-                            r"(?P<rest>[^\W\d_].*)$", re.IGNORECASE)
-
-
-_ITEM_LABEL = re.compile(r"^(?:prioriteit|speerpunt|thema|focuspunt|focusgebied|aandachtsgebied)\s*(?:\d{1,2}|[A-Z])?"
-                         r"\s*(?:[:.\-–—]\s*|\s+(?=[^\W\d_]))", re.IGNORECASE)
+@functools.cache
+def _keyword_res() -> tuple[re.Pattern, re.Pattern]:
+    """From the priority heading keywords: a title named after one priority ("Gezamenlijke
+    prioriteit Geweld": the rest names it) and a label before an item ("Prioriteit 2: ...")."""
+    kws = "|".join(map(re.escape, vocab()["priority_heading_keywords"]))
+    titled = re.compile(r"^(?:[^\W\d_]+\s+)?(?:%s)\s+(?P<rest>[^\W\d_].*)$" % kws, re.IGNORECASE)
+    label = re.compile(r"^(?:%s)\s*(?:\d{1,2}|[A-Z])?\s*(?:[:.\-–—]\s*|\s+(?=[^\W\d_]))" % kws, re.IGNORECASE)
+    return titled, label
 
 
 def _outline_candidates(doc: Document, structure: Structure) -> list[_Candidate]:
     """Chapters of the outline (the table of contents, the body's numbered headings) that name
-    priorities: the sub-entries of a chapter
-    "Prioriteiten" ("4 Prioriteiten 2017-2018" / "4.1 ..." / "4.2 ..."), or a run of chapters
-    each named after one ("4. Gezamenlijke prioriteit Geweld", "5. Gezamenlijke prioriteit ...").
+    priorities: the sub-entries of a chapter "Prioriteiten" ("4 Prioriteiten 2017-2018" /
+    "4.1 ..." / "4.2 ..."), or a run of chapters each named after one ("4. Gezamenlijke prioriteit Geweld", "5. Gezamenlijke prioriteit ...").
     Sub-entries that are priority categories themselves ("Landelijke prioriteiten") name no
     theme; the sub-entries of an item are its sub-themes."""
     def item(e, text):
-        text = _ITEM_LABEL.sub("", text, count=1) or text  # "3.1 Prioriteit: Woninginbraken"
+        text = _keyword_res()[1].sub("", text, count=1) or text  # "3.1 Prioriteit: Woninginbraken"
         k = e.title.find(text)
         start = e.start + max(k, 0)
         subs = [ListItem(c.page, c.start, c.end, c.title, marker=c.number, depth=1, number=c.number, family="outline")
@@ -419,7 +420,7 @@ def _outline_lists(entries, item, candidate) -> list[_Candidate]:
     for siblings in [entries] + [e.children for e in walk(entries)]:
         run: list = []
         for e in siblings + [None]:
-            m = _KEYWORD_TITLE.match(e.title) if e is not None else None
+            m = _keyword_res()[0].match(e.title) if e is not None else None
             if m is not None and not _is_negative(e.title):
                 run.append((e, m.group("rest")))
                 continue

@@ -185,13 +185,18 @@ def chosen_items(tree: list[tuple[PriorityItem, list]]) -> list[ChosenItem]:
 
 
 _ITEM_MARKER = re.compile(r"^\s*(?:\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]+|[-•*–·▪◦●►])\s*")
-_ARTICLE = re.compile(r"^(?:de|het|een)\s+", re.IGNORECASE)
 
 
 @functools.cache
 def _approach_rx() -> re.Pattern:
     words = load_vocab().context.get("item_approach_words") or ["aanpak"]
     return re.compile(r"^(?:%s)\s+(?:van\s+(?:de\s+|het\s+)?)?" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+
+@functools.cache
+def _article_rx() -> re.Pattern:
+    words = load_vocab().context.get("item_articles") or []
+    return re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, words)) if words else r"^\b\B", re.IGNORECASE)
 
 
 def item_words(text: str) -> list[str]:
@@ -215,7 +220,7 @@ def _item_name(whole: str) -> str:
         m = rx.search(head)
         if m and m.start() > 0:
             head = head[:m.start()]
-    return _ARTICLE.sub("", head).strip(" .,;:")
+    return _article_rx().sub("", head).strip(" .,;:")
 
 
 def document_theme_id(text: str) -> str:
