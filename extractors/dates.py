@@ -26,6 +26,7 @@ Conventions (DESIGN.md, gold README):
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 import functools
 import re
@@ -353,8 +354,26 @@ def _represent(p: _Period, part: Optional[str], relation: Optional[str]) -> dt.d
 # ---------------------------------------------------------------- the engine
 
 
+#: texts up to this long (a line, a sentence) keep their expressions: docdates and deadlines ask for
+#: the same lines again and again (is it a date line? a table row? a title?)
+LINE_CACHE_MAX_CHARS = 2000
+
+
 def find_dates(text: str, anchor: Optional[dt.date] = None) -> list[DateExpression]:
-    """Every date expression in `text`, in order, with spans into `text`."""
+    """Every date expression in `text`, in order, with spans into `text`. A short text is read once
+    per anchor; each call gets its own copies (callers refine an expression: "voor 2025" read as
+    "before", a yearless date rolled forward)."""
+    if len(text) > LINE_CACHE_MAX_CHARS:
+        return _find_dates(text, anchor)
+    return [copy.copy(e) for e in _find_dates_cached(text, anchor)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_dates_cached(text: str, anchor: Optional[dt.date]) -> tuple[DateExpression, ...]:
+    return tuple(_find_dates(text, anchor))
+
+
+def _find_dates(text: str, anchor: Optional[dt.date] = None) -> list[DateExpression]:
     g = _grammar()
     cands: list[tuple[int, int, str, re.Match]] = []
     for name, rx in g.patterns:

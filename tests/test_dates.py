@@ -456,3 +456,11 @@ def test_digits_run_together_and_grave_accents():
 def test_month_first_only_when_the_day_first_reading_cannot_be():
     assert one("5/16/2023").date == "2023-05-16"  # an exported footer stamp
     assert one("05/09/2023").date == "2023-09-05"  # day first whenever it can be
+
+
+def test_a_line_read_again_gives_fresh_expressions():
+    first = find_dates("uiterlijk 1 juli 2025 gereed", A23)
+    first[0].relation, first[0].date = "BEFORE", "1999-01-01"  # callers refine what they get
+    again = find_dates("uiterlijk 1 juli 2025 gereed", A23)
+    assert (again[0].relation, again[0].date) == ("ON_OR_BEFORE", "2025-07-01")
+    assert find_dates("uiterlijk 1 juli", A23)[0].date != find_dates("uiterlijk 1 juli", A24)[0].date  # per anchor
