@@ -484,195 +484,239 @@ def _resolve_yearless(kind: str, anchor: Optional[dt.date], qual: Optional[str] 
     return y, _period(kind, y, **kw)
 
 
+@dataclass
+class _Match:
+    """One grammar match with what every core reader needs."""
+    name: str
+    m: re.Match
+    gd: dict
+    g: _Grammar
+    text: str
+    anchor: Optional[dt.date]
+    part: Optional[str]
+
+
+@dataclass
+class _Core:
+    """What a match says before its year is resolved: the kind, its fields (month, day, quarter ...),
+    the written year if any, and the first slot of a range."""
+    kind: str
+    kw: dict
+    year: Optional[int] = None
+    year_inferred: bool = False
+    relative: bool = False
+    range_first: Optional[tuple] = None  # (month, day) of a day range, (month,) of a month range
+
+
+def _with_year(core: _Core, token: Optional[str], anchor: Optional[dt.date]) -> _Core:
+    if token:
+        core.year, core.year_inferred, core.relative = _parse_year(token, anchor)
+    return core
+
+
+def _core_day(x: _Match):
+    gd = x.gd
+    if x.name in ("iso", "numeric", "compact"):
+        y = int(gd["y"])
+        if len(gd["y"]) == 2:
+            if gd.get("sep") == ".":
+                return None  # "1.2.10" is a section number far more often than a date
+            y += 2000 if y < 70 else 1900
+        if not 1950 <= y <= 2100:
+            return None
+        kw = {"m": int(gd["m"]), "d": int(gd["d"])}
+        if gd.get("sep") == "/" and kw["m"] > 12 >= kw["d"]:
+            kw = {"m": kw["d"], "d": kw["m"]}  # "5/16/2023": month first (an exported footer stamp)
+        dt.date(y, kw["m"], kw["d"])  # validates the reading
+        return _Core("day", kw, year=y)
+    if x.name == "day_month":
+        core = _with_year(_Core("day", {"m": _month_num(gd["month"]), "d": int(gd["d"])}), gd.get("year"), x.anchor)
+        dt.date(core.year or 2000, core.kw["m"], core.kw["d"])
+        return core
+    m2 = _month_num(gd["month2"])  # day_range
+    m1 = _month_num(gd["month1"]) if gd.get("month1") else m2
+    d1, d2 = int(gd["d1"]), int(gd["d2"])
+    if (m1, d1) >= (m2, d2) and m1 <= m2:
+        return None
+    dt.date(2000, m2, d2), dt.date(2000, m1, d1)
+    return _with_year(_Core("day", {"m": m2, "d": d2}, range_first=(m1, d1)), gd.get("year"), x.anchor)
+
+
+def _core_month(x: _Match):
+    gd, v = x.gd, x.g.v
+    if x.name == "month_range":
+        m1, m2 = _month_num(gd["month1"]), _month_num(gd["month2"])
+        # "van oktober tot en met maart" runs over the turn of the year; a list or a choice
+        # ("mei en april", "juni of mei") does not, except for adjacent months ("december en januari")
+        link = _key(gd["mlink"])
+        listing = {_key(w) for w in v["consecutive_only_links"] + v["choice_links"]}
+        if m2 == m1 or (m2 < m1 and link in listing and (m1, m2) != (12, 1)):
+            return None
+        ytok = gd.get("year") or gd.get("yy")
+        return _with_year(_Core("month", {"m": m2}, range_first=(m1,)), ytok.strip() if ytok else None, x.anchor)
+    word = gd["month"]
+    if not gd.get("year") and not (_is_full_month(word) and not word.endswith(".")):
+        return None
+    return _with_year(_Core("month", {"m": _month_num(word)}), gd.get("year"), x.anchor)
+
+
+def _core_season(x: _Match):
+    gd, g = x.gd, x.g
+    spec = g.v["seasons"][_key(gd["season"])]
+    core = _Core("season", {"spec": spec})
+    if gd.get("year"):
+        return _with_year(core, gd["year"], x.anchor)
+    qual = g.v["season_qualifiers"].get(_key(gd["qual"])) if gd.get("qual") else None
+    before = x.text[max(0, x.m.start() - 16):x.m.start()].lower()
+    # a bare season noun ("de zomer is druk") is only a date after a preposition
+    # + article ("in het najaar") or with a qualifier ("komend najaar").
+    if qual is None and not x.part and not g.season_context.search(before):
+        return None
+    core.year, _ = _resolve_yearless("season", x.anchor, qual, spec=spec)
+    core.year_inferred, core.relative = True, qual is not None
+    return core
+
+
+def _core_relunit(x: _Match):
+    """ "komend kwartaal", "eind volgende maand", "deze week": a unit counted from the anchor."""
+    anchor, v = x.anchor, x.g.v
+    if anchor is None:
+        return None  # "komend kwartaal" without a document date names no period
+    step = {"next": 1, "following": 1, "this": 0, "last": -1}[v["season_qualifiers"][_key(x.gd["uq"])]]
+    unit = _key(x.gd["unit"])
+    if unit in {w.lower() for w in v["quarter_words"]}:
+        n = (anchor.month - 1) // 3 + step
+        year, kind, kw = anchor.year + n // 4, "quarter", {"q": n % 4 + 1}
+    elif unit in {w.lower() for w in v["month_words"]}:
+        n = anchor.month - 1 + step
+        year, kind, kw = anchor.year + n // 12, "month", {"m": n % 12 + 1}
+    else:
+        iso = (anchor + dt.timedelta(weeks=step)).isocalendar()
+        year, kind, kw = iso[0], "week", {"w": iso[1]}
+    return _Core(kind, kw, year=year, year_inferred=True, relative=True)
+
+
+def _core_part_of_year(x: _Match):
+    """Quarters, halves and weeks."""
+    gd, v = x.gd, x.g.v
+    if x.name in ("quarter", "quarter_iso"):
+        q = gd.get("q") or gd.get("qn")
+        if q is None:
+            q = v["ordinals"][_key(gd["ord"])]
+            q = 4 if q == -1 else q
+        return _with_year(_Core("quarter", {"q": int(q)}), gd.get("year"), x.anchor)
+    if x.name == "half":
+        h = gd.get("h")
+        if h is None:
+            h = v["ordinals"][_key(gd["ord"])]
+            h = 2 if h == -1 else h
+            if h not in (1, 2):
+                return None
+        core = _Core("half", {"h": int(h)})
+        core.year, core.year_inferred, core.relative = _parse_year(gd.get("year") or gd["hyear"], x.anchor)
+        return core
+    w = int(gd["w"])  # week
+    if not 1 <= w <= 53:
+        return None
+    return _with_year(_Core("week", {"w": w}), gd.get("year"), x.anchor)
+
+
+def _core_year(x: _Match):
+    gd, m, text = x.gd, x.m, x.text
+    if x.name == "year_range":
+        return _year_range(x)
+    tok = gd["year"]
+    if x.name == "year" and len(tok) == 3 and not x.part and not gd.get("noun"):
+        # a lone "'24" is a year only with a part word; "December '23" is a month
+        return None
+    if x.name == "relyear" and x.anchor is None:
+        return DateExpression(m.start(), m.end(), text[m.start():m.end()], None, "year", "XXXX", x.part,
+                              year_inferred=True, kind="year", part=x.part, relative=True)
+    return _with_year(_Core("year", {}), tok, x.anchor)
+
+
+def _year_range(x: _Match) -> Optional[DateExpression]:
+    gd, m, text, v = x.gd, x.m, x.text, x.g.v
+    y1 = int(gd["y1"])
+    y2s = gd["y2"].lstrip("'’")  # "2023-'26"
+    y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+    link = _key(gd["link"])
+    if not 0 < y2 - y1 <= v["max_year_range"]:
+        return None
+    if link in v["consecutive_only_links"] and y2 - y1 != 1:
+        return None
+    if link in ("-", "–", "—") and re.match(r"\s*[-–—]\s*\d", text[m.end():m.end() + 4]):
+        return None  # part of a longer numeric chain (phone/case numbers)
+    p1, p2 = _period("year", y1), _period("year", y2)
+    expr = DateExpression(m.start(), m.end(), text[m.start():m.end()], p2.end.isoformat(), "year",
+                          str(y2), None, is_range=True, range_start=p1.start.isoformat(),
+                          range_start_timex=str(y1), start=p1.start.isoformat(), end=p2.end.isoformat(),
+                          kind="year_range")
+    expr.interval = _Period(p1.start, p2.end, "year", "")
+    return expr
+
+
+#: the reader of each grammar pattern's match
+_CORE_READERS = {"iso": _core_day, "numeric": _core_day, "compact": _core_day, "day_month": _core_day,
+                 "day_range": _core_day, "month_range": _core_month, "month": _core_month,
+                 "season": _core_season, "relunit": _core_relunit, "quarter": _core_part_of_year,
+                 "quarter_iso": _core_part_of_year, "half": _core_part_of_year, "week": _core_part_of_year,
+                 "year_range": _core_year, "year": _core_year, "relyear": _core_year}
+
+
 def _build(name: str, m: re.Match, text: str, anchor: Optional[dt.date]) -> Optional[DateExpression]:
     g = _grammar()
     gd = m.groupdict()
     part = g.v["parts"].get(_key(gd["part"])) if gd.get("part") else None
-    year_inferred = relative = False
-    kind = name
-    kw: dict = {}
-    year: Optional[int] = None
-    range_first: Optional[_Period] = None
-
+    x = _Match(name, m, gd, g, text, anchor, part)
     try:
-        if name in ("iso", "numeric", "compact"):
-            y = int(gd["y"])
-            if len(gd["y"]) == 2:
-                if gd.get("sep") == ".":
-                    return None  # "1.2.10" is a section number far more often than a date
-                y += 2000 if y < 70 else 1900
-            if not 1950 <= y <= 2100:
-                return None
-            year, kind, kw = y, "day", {"m": int(gd["m"]), "d": int(gd["d"])}
-            if gd.get("sep") == "/" and kw["m"] > 12 >= kw["d"]:
-                kw = {"m": kw["d"], "d": kw["m"]}  # "5/16/2023": month first (an exported footer stamp)
-            dt.date(year, kw["m"], kw["d"])  # validates day-first reading
-        elif name == "day_month":
-            kind, kw = "day", {"m": _month_num(gd["month"]), "d": int(gd["d"])}
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-            dt.date(year or 2000, kw["m"], kw["d"])
-        elif name == "day_range":
-            m2 = _month_num(gd["month2"])
-            m1 = _month_num(gd["month1"]) if gd.get("month1") else m2
-            d1, d2 = int(gd["d1"]), int(gd["d2"])
-            if (m1, d1) >= (m2, d2) and m1 <= m2:
-                return None
-            kind, kw = "day", {"m": m2, "d": d2}
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-            dt.date(2000, m2, d2), dt.date(2000, m1, d1)
-            range_first_day = (m1, d1)
-        elif name == "month_range":
-            m1, m2 = _month_num(gd["month1"]), _month_num(gd["month2"])
-            # "van oktober tot en met maart" runs over the turn of the year; a list or a choice
-            # ("mei en april", "juni of mei") does not, except for adjacent months ("december en januari")
-            link = _key(gd["mlink"])
-            listing = {_key(w) for w in g.v["consecutive_only_links"] + g.v["choice_links"]}
-            if m2 == m1 or (m2 < m1 and link in listing and (m1, m2) != (12, 1)):
-                return None
-            ytok = gd.get("year") or gd.get("yy")
-            kind, kw = "month", {"m": m2}
-            if ytok:
-                year, year_inferred, relative = _parse_year(ytok.strip(), anchor)
-            range_first_m = m1
-        elif name == "month":
-            word = gd["month"]
-            if not gd.get("year") and not (_is_full_month(word) and not word.endswith(".")):
-                return None
-            kind, kw = "month", {"m": _month_num(word)}
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-        elif name == "season":
-            spec = g.v["seasons"][_key(gd["season"])]
-            kind, kw = "season", {"spec": spec}
-            qual = g.v["season_qualifiers"].get(_key(gd["qual"])) if gd.get("qual") else None
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-            else:
-                before = text[max(0, m.start() - 16):m.start()].lower()
-                # a bare season noun ("de zomer is druk") is only a date after a preposition
-                # + article ("in het najaar") or with a qualifier ("komend najaar").
-                if qual is None and not part and not g.season_context.search(before):
-                    return None
-                year, prd = _resolve_yearless("season", anchor, qual, spec=spec)
-                year_inferred = True
-                relative = qual is not None
-        elif name == "relunit":
-            if anchor is None:
-                return None  # "komend kwartaal" without a document date names no period
-            step = {"next": 1, "following": 1, "this": 0, "last": -1}[g.v["season_qualifiers"][_key(gd["uq"])]]
-            unit = _key(gd["unit"])
-            relative = year_inferred = True
-            if unit in {w.lower() for w in g.v["quarter_words"]}:
-                n = (anchor.month - 1) // 3 + step
-                year, kind, kw = anchor.year + n // 4, "quarter", {"q": n % 4 + 1}
-            elif unit in {w.lower() for w in g.v["month_words"]}:
-                n = anchor.month - 1 + step
-                year, kind, kw = anchor.year + n // 12, "month", {"m": n % 12 + 1}
-            else:
-                iso = (anchor + dt.timedelta(weeks=step)).isocalendar()
-                year, kind, kw = iso[0], "week", {"w": iso[1]}
-        elif name in ("quarter", "quarter_iso"):
-            q = gd.get("q") or gd.get("qn")
-            if q is None:
-                q = g.v["ordinals"][_key(gd["ord"])]
-                q = 4 if q == -1 else q
-            kind, kw = "quarter", {"q": int(q)}
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-        elif name == "half":
-            h = gd.get("h")
-            if h is None:
-                h = g.v["ordinals"][_key(gd["ord"])]
-                h = 2 if h == -1 else h
-                if h not in (1, 2):
-                    return None
-            kind, kw = "half", {"h": int(h)}
-            year, year_inferred, relative = _parse_year(gd.get("year") or gd["hyear"], anchor)
-        elif name == "week":
-            w = int(gd["w"])
-            if not 1 <= w <= 53:
-                return None
-            kind, kw = "week", {"w": w}
-            if gd.get("year"):
-                year, year_inferred, relative = _parse_year(gd["year"], anchor)
-        elif name == "year_range":
-            y1 = int(gd["y1"])
-            y2s = gd["y2"].lstrip("'’")  # "2023-'26"
-            y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
-            link = _key(gd["link"])
-            if not 0 < y2 - y1 <= g.v["max_year_range"]:
-                return None
-            if link in g.v["consecutive_only_links"] and y2 - y1 != 1:
-                return None
-            if link in ("-", "–", "—") and re.match(r"\s*[-–—]\s*\d", text[m.end():m.end() + 4]):
-                return None  # part of a longer numeric chain (phone/case numbers)
-            p1, p2 = _period("year", y1), _period("year", y2)
-            expr = DateExpression(m.start(), m.end(), text[m.start():m.end()], p2.end.isoformat(), "year",
-                                  str(y2), None, is_range=True, range_start=p1.start.isoformat(),
-                                  range_start_timex=str(y1), start=p1.start.isoformat(), end=p2.end.isoformat(),
-                                  kind="year_range")
-            expr.interval = _Period(p1.start, p2.end, "year", "")
-            return expr
-        elif name in ("year", "relyear"):
-            tok = gd["year"]
-            if name == "year" and len(tok) == 3 and not part and not gd.get("noun"):
-                # a lone "'24" is a year only with a part word; "December '23" is a month
-                return None
-            year, year_inferred, relative = _parse_year(tok, anchor)
-            kind = "year"
-            if name == "relyear" and anchor is None:
-                return DateExpression(m.start(), m.end(), text[m.start():m.end()], None, "year", "XXXX", part,
-                                      year_inferred=True, kind="year", part=part, relative=True)
-        else:
-            return None
-    except (ValueError, KeyError):
+        core = _CORE_READERS[name](x)
+        if core is None or isinstance(core, DateExpression):
+            return core
+        return _resolve(x, core)
+    except (ValueError, KeyError):  # no such day ("29 februari" in a year without one)
         return None
 
+
+def _resolve(x: _Match, core: _Core) -> DateExpression:
+    """The expression of a core: its year resolved against the anchor, its period, a range's first slot."""
+    name, gd, kind, kw, year = x.name, x.gd, core.kind, core.kw, core.year
+    year_inferred, relative = core.year_inferred, core.relative
     prd: Optional[_Period] = None
-    if name == "relunit":
+    if name == "relunit" or year is not None:
         prd = _period(kind, year, **kw)
-    elif year is None and name != "season":  # a yearless season was resolved above
-        post_qual = g.v["post_qualifiers"].get(_key(gd["post"])) if gd.get("post") else None
-        year, prd = _resolve_yearless(kind, anchor, post_qual, **kw)
+    elif name != "season":  # a yearless season was resolved by its reader
+        post_qual = x.g.v["post_qualifiers"].get(_key(gd["post"])) if gd.get("post") else None
+        year, prd = _resolve_yearless(kind, x.anchor, post_qual, **kw)
         year_inferred = True
         relative = relative or post_qual is not None
-    elif year is not None:
-        prd = _period(kind, year, **kw)
-
-    s, e = m.start(), m.end()
-    raw = text[s:e]
+    s, e = x.m.start(), x.m.end()
+    raw = x.text[s:e]
     if prd is None:
         body = {"day": lambda: f"-{kw['m']:02d}-{kw['d']:02d}", "month": lambda: f"-{kw['m']:02d}",
                 "quarter": lambda: f"-Q{kw['q']}", "half": lambda: f"-H{kw['h']}",
                 "season": lambda: f"-{kw['spec']['timex']}", "week": lambda: f"-W{kw['w']:02d}",
                 "year": lambda: ""}[kind]()
         precision = {"season": "half", "week": "month"}.get(kind, kind)
-        return DateExpression(s, e, raw, None, precision, "XXXX" + body, part, year_inferred=True,
-                              kind=kind, part=part, relative=relative,
+        return DateExpression(s, e, raw, None, precision, "XXXX" + body, x.part, year_inferred=True,
+                              kind=kind, part=x.part, relative=relative,
                               is_range=name == "month_range")
-
     expr = DateExpression(s, e, raw, None, prd.precision, f"{year}{prd.timex_body}", None,
                           year_inferred=year_inferred, start=prd.start.isoformat(), end=prd.end.isoformat(),
-                          kind=kind, part=part, relative=relative)
+                          kind=kind, part=x.part, relative=relative)
     if name == "day_range":
-        m1, d1 = range_first_day
+        m1, d1 = core.range_first
         y1 = year if (m1, d1) < (kw["m"], kw["d"]) else year - 1  # "van 1 september tot 1 maart 2025"
         first = dt.date(y1, m1, d1)
-        expr.is_range = True
-        expr.kind = "day_range"
-        expr.range_start = first.isoformat()
-        expr.range_start_timex = first.isoformat()
-        expr.start = first.isoformat()
+        expr.is_range, expr.kind = True, "day_range"
+        expr.range_start = expr.range_start_timex = expr.start = first.isoformat()
     if name == "month_range":
-        y1 = year if range_first_m < kw["m"] else year - 1  # "oktober t/m maart 2025" starts in 2024
-        first = _period("month", y1, m=range_first_m)
-        expr.is_range = True
-        expr.kind = "month_range"
-        expr.range_start = first.start.isoformat()
-        expr.range_start_timex = f"{y1}-{range_first_m:02d}"
-        expr.start = first.start.isoformat()
+        (m1,) = core.range_first
+        y1 = year if m1 < kw["m"] else year - 1  # "oktober t/m maart 2025" starts in 2024
+        first = _period("month", y1, m=m1)
+        expr.is_range, expr.kind = True, "month_range"
+        expr.range_start, expr.start = first.start.isoformat(), first.start.isoformat()
+        expr.range_start_timex = f"{y1}-{m1:02d}"
     expr.interval = prd
     expr.compact = name == "compact"
     _finish(expr)

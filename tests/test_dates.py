@@ -464,3 +464,8 @@ def test_a_line_read_again_gives_fresh_expressions():
     again = find_dates("uiterlijk 1 juli 2025 gereed", A23)
     assert (again[0].relation, again[0].date) == ("ON_OR_BEFORE", "2025-07-01")
     assert find_dates("uiterlijk 1 juli", A23)[0].date != find_dates("uiterlijk 1 juli", A24)[0].date  # per anchor
+
+
+def test_a_day_the_anchor_year_lacks_is_no_expression_and_no_crash():
+    assert [e.precision for e in find_dates("op 29 februari", A23)] == ["month"]  # 2023 has no 29 February
+    assert one("op 29 februari", dt.date(2024, 1, 10)).date == "2024-02-29"

@@ -207,22 +207,19 @@ def test_a_garbled_label_without_a_colon_is_no_date_line():
 
 # ---------------------------------------------------------------- real-text shapes (written for these tests)
 
-def test_a_date_label_with_its_digits_run_together():
-    assert run("Veiligheidsplan 2025-2026\nDatum 17022025\n\nDe aanpak van overlast staat voorop.") == \
-        (dt.date(2025, 2, 17), 2025, 2026)
-
-
-def test_an_adoption_line_on_the_cover_may_be_long():
-    text = ("Samen veilig\nRegionaal Veiligheidsplan 2026-2029\nVastgesteld in de vergadering van het Regionaal "
-            "Veiligheidsoverleg van de gemeenten in het noorden van de provincie op 5 december 2025 Opgesteld door het "
-            "regionale bureau\n\nInleiding\nDit plan beschrijft de gezamenlijke aanpak.")
-    assert run(text) == (dt.date(2025, 12, 5), 2026, 2029)
-
-
-def test_a_validity_date_under_the_title_is_not_the_documents_date():
-    text = ("Besluit van de raad houdende regels over het veiligheidsbeleid\nGeldend van 01-03-2024 t/m heden\n\n"
-            "Dit beleid beschrijft de koers in de periode 2024-2027.")
-    assert run(text) == (None, 2024, 2027)
+@pytest.mark.parametrize("text,expected", [
+    # a date label with its digits run together
+    ("Veiligheidsplan 2025-2026\nDatum 17022025\n\nDe aanpak van overlast staat voorop.", (dt.date(2025, 2, 17), 2025, 2026)),
+    # an adoption line on the cover may be long
+    ("Samen veilig\nRegionaal Veiligheidsplan 2026-2029\nVastgesteld in de vergadering van het Regionaal "
+     "Veiligheidsoverleg van de gemeenten in het noorden van de provincie op 5 december 2025 Opgesteld door het "
+     "regionale bureau\n\nInleiding\nDit plan beschrijft de gezamenlijke aanpak.", (dt.date(2025, 12, 5), 2026, 2029)),
+    # a validity date under the title is not the document's date
+    ("Besluit van de raad houdende regels over het veiligheidsbeleid\nGeldend van 01-03-2024 t/m heden\n\n"
+     "Dit beleid beschrijft de koers in de periode 2024-2027.", (None, 2024, 2027)),
+])
+def test_real_text_heads(text, expected):
+    assert run(text) == expected
 
 
 def test_a_budget_chapter_is_about_its_year():
