@@ -56,7 +56,7 @@ def extract_document(doc: Document, timings: dict[str, float] | None = None, pro
         doc_date, doc_date_precision = docdates.document_dating(doc)
         period_start, period_end = docdates.plan_period(doc, doc_date)
     with _timed(timings, "metadata"):
-        meta = metadata.extract_metadata(doc, structure)
+        meta = metadata.extract_metadata(doc, structure, doc_date)
     with _timed(timings, "themes"):
         mentions = themes.find_mentions(doc)
     with _timed(timings, "priorities"):

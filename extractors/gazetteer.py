@@ -304,7 +304,8 @@ def resolve_area(text: Optional[str], day: Optional[dt.date] = None) -> list[str
     codes = _area_codes(text, day, live)
     if codes:
         return codes
-    for part in re.split(r"\s*[,;/&+]\s*|\s+(?:en|and)\s+", text):
+    # "Almelo – Tubbergen – Twenterand": a dash between spaces separates names, one inside a name does not
+    for part in re.split(r"\s*[,;/&+]\s*|\s+[–—-]\s+|\s+(?:en|and)\s+", text):
         codes += [c for c in _area_codes(part, day, live) if c not in codes]
     return codes
 

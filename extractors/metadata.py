@@ -6,6 +6,7 @@ come from the gazetteer. Cue words are data in vocab/doc_types.yaml.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections import Counter
@@ -417,35 +418,31 @@ def extract_region(doc: Document, title: Optional[str]) -> Optional[str]:
     return surfaces[top].most_common(1)[0][0]
 
 
-def resolve_region(region: Optional[str]) -> dict:
-    """police_unit, province and CBS codes for a region as written."""
+def resolve_region(region: Optional[str], day: Optional[dt.date] = None) -> dict:
+    """police_unit, province and CBS codes of a region as written, on the document's day (None: today).
+
+    Which municipalities an area covers is the gazetteer's one answer (`gazetteer.resolve_area`, the
+    same that `ivp compare` gets): a municipality's own name before a police unit, safety region or
+    province of that name, former municipalities as their successors of that day. An informal region
+    ("Achterhoek") names only its police unit and province.
+    """
     empty = {"police_unit": None, "province": None, "municipalities": None}
     if not region:
         return empty
-    unit = gazetteer.resolve_police_unit(region)
-    if unit:
-        return gazetteer.describe(gazetteer.municipalities_of("police_unit", unit)) | {"police_unit": unit}
-    province = gazetteer.resolve_province(region)
-    if province:
-        return gazetteer.describe(gazetteer.municipalities_of("province", province)) | {"province": province}
-    vr = gazetteer.resolve_safety_region(region)
-    if vr:
-        return gazetteer.describe(gazetteer.municipalities_of("safety_region", vr))
-    informal = gazetteer.resolve_informal_region(region)
-    if informal:
-        return informal
-    names = [n for n in re.split(r"\s*(?:,|\ben\b|&|/|\s[–—-]\s)\s*", region) if n.strip()]
-    found = [gazetteer.resolve_municipality(n) for n in names]
-    found = [m for m in found if m is not None]
-    if found:
-        return gazetteer.describe(found)
-    return empty
+    codes = gazetteer.resolve_area(region, day)
+    if codes:
+        by_code = gazetteer.by_code()
+        return gazetteer.describe([by_code[c] for c in codes])
+    return gazetteer.resolve_informal_region(region) or empty
 
 
-def extract_metadata(doc: Document, structure: Structure) -> dict:
-    """Fields of DocumentRecord: title, doc_type, issuer, region, police_unit, province, municipalities."""
+def extract_metadata(doc: Document, structure: Structure, day: Optional[dt.date] = None) -> dict:
+    """Fields of DocumentRecord: title, doc_type, issuer, region, police_unit, province, municipalities.
+
+    `day` is the document's date: the municipalities of its region are those of that day.
+    """
     title = extract_title(doc, structure)
     region = extract_region(doc, title)
     out = {"title": title, "doc_type": classify(doc, title), "issuer": extract_issuer(doc), "region": region}
-    out.update(resolve_region(region))
+    out.update(resolve_region(region, day))
     return out

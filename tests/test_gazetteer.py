@@ -1,6 +1,8 @@
 """Municipality, police unit, province and safety region look-ups against vocab/gemeenten.csv."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from extractors import gazetteer as g
@@ -87,6 +89,7 @@ def test_metadata_region_written_as_an_informal_region():
 
 def test_resolve_area_handles_lists_units_and_suffixes():
     assert g.resolve_area("Dronten, Noordoostpolder en Urk") == ["GM0303", "GM0171", "GM0184"]
+    assert g.resolve_area("Dronten – Noordoostpolder - Urk") == ["GM0303", "GM0171", "GM0184"]
     assert len(g.resolve_area("Midden-Nederland")) > 20
     assert set(g.resolve_area("Bergen")) == {"GM0373", "GM0893"}  # CBS writes "Bergen (NH.)" and "Bergen (L.)"
     assert g.resolve_area("Atlantis") == []
@@ -125,3 +128,14 @@ def test_active_on():
     hogeland = g.by_code()["GM1966"]
     assert hogeland.active_on(None) and hogeland.active_on(dt.date(2019, 1, 1))
     assert not hogeland.active_on(dt.date(2018, 12, 31))
+
+
+def test_metadata_region_is_the_gazetteers_area_on_the_documents_day():
+    from extractors.metadata import resolve_region
+    # a municipality's own name is the municipality, not the police unit of that name
+    assert resolve_region("Rotterdam")["municipalities"] == "GM0599"
+    assert len(resolve_region("Eenheid Rotterdam")["municipalities"].split(";")) > 10
+    # the municipalities of the document's day: a former municipality, before and after its merger
+    assert resolve_region("Nieuw-Lekkerland", dt.date(2012, 6, 1))["municipalities"] == "GM0571"
+    assert resolve_region("Nieuw-Lekkerland", dt.date(2016, 6, 1))["municipalities"] == "GM1927"
+    assert resolve_region("Atlantis") == {"police_unit": None, "province": None, "municipalities": None}
