@@ -5,7 +5,7 @@ of the real PDFs in samples/pdf and of the seeds rendered as PDFs. Each example 
 of the mutations real text layers show (MUTATIONS): line breaks removed or doubled, lines reflowed or
 cut at N characters, a cut mid-word, page headers and footers, a duplicated text layer, blank lines
 between lines, table-of-contents lines, glued label/value pairs, U+00A0 runs, random unicode, lists
-under a lead-in.
+under a lead-in, numbers replaced by edge values.
 
 The example budget is fixed and the examples are derandomized without a database, so CI runs the
 same examples in bounded time. A crash found here is fixed in the extractor and pinned with @example.
@@ -178,9 +178,16 @@ def list_block(draw, text: str) -> str:
     return text[:at] + draw(st.sampled_from(["\n", "", " "])) + block + draw(st.sampled_from(["\n", "", "\n\n"])) + text[at:]
 
 
+def odd_numbers(draw, text: str) -> str:
+    """The text's numbers replaced by edge values: day 0, 29-32, month 13, year 0 or 9999, long runs
+    ("29 februari" in a year without it, "31-04-2023", "13/13/2024")."""
+    values = ["0", "00", "29", "30", "31", "32", "13", "99", "1900", "2023", "2100", "9999", "12345678"]
+    return re.sub(r"\d+", lambda m: draw(st.sampled_from([m.group(), *values])), text)
+
+
 MUTATIONS = {f.__name__: f for f in (
     remove_line_breaks, double_line_breaks, reflow, cut_lines, truncate, page_furniture, duplicate_layer,
-    toc_lines, glue_labels, nbsp_runs, random_unicode, strip_digits, split_words, list_block)}
+    toc_lines, glue_labels, nbsp_runs, random_unicode, strip_digits, split_words, list_block, odd_numbers)}
 
 
 #: where structure starts: a numbered or bulleted line, a heading-like line, a line ending in a colon
