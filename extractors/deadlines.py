@@ -1,29 +1,38 @@
 """Deadlines: date expressions that say when something is due, planned or takes effect.
 
-Per page, every expression from `extractors.dates.find_dates` (anchored on the
-document's date) is judged by general rules (`judge`) whose words live in
-vocab/deadline_cues.yaml:
+Per page, every expression from `extractors.dates.find_dates` (anchored on the document's
+date) is judged by `judge`: the rules in `RULES`, tried in order, the first that speaks
+decides; their words live in vocab/deadline_cues.yaml. Read them top to bottom:
 
-rejected  - the document's own date: its date line (letter head, version footer, adoption
-            line, a form value alone on a line) and the same day in the head of page 1;
-          - multi-year ranges: periods ("2024-2027"), not due dates; in a one-year plan its own
-            year restated without a target or a planned step ("In 2016 ligt het accent op");
-          - "voor 2024" read as "for 2024" (a noun before it or no completion word after);
-          - a reference/statistic/history word right before it ("t.o.v. 2010", "d.d.", "sinds",
-            "de evaluatie van 2023", "het voorstel van B&W van 24 november");
-          - recurring periods ("jaarlijks in maart", a month or day range without a year in
-            prose) and period boundaries ("loopt tot 2026", "tot en met 2026 beschikbaar");
-          - the past: a period (or the named part of it: "begin 2024") that ended before the
-            document's date, or one containing it in a past-tense clause without a strong
-            due word; planning-list entries ("December '23: ...") are kept even when past;
-kept      - with a relation/part word (uiterlijk, voor, per, vanaf, na, tot, begin/medio/eind),
-            a planning-list entry, a cell of a planning table or a list row ending in its date
-            (future only), a "Label: <date>" field, a meeting or entry-into-force date in the
-            head ("Datum raadsvergadering: ..."), a relative future ("komend voorjaar"), a
-            neutral preposition (in, op) with a date ahead of the document's date, a due word
-            in the sentence, or a specific future day.
-Without a document date the plan period's first day judges past/future, and yearless
-expressions are dropped (their year is unknown).
+1. no year; digits run together ("24032017": a field's value)              -> dropped
+2. the document's own date line, a date alone on its line (a header value) -> dropped
+3. a range of years ("2024-2027"): a period                                -> dropped
+4. a reference, statistic or recurrence before it ("t.o.v. 2010", "sinds", "jaarlijks in
+   maart", "de jaarlijkse rapportages die ... in oktober"), a yearless range in prose -> dropped
+5. "voor 2024": before (with a completion word), a goal's year ("een ambitie voor 2018"),
+   else "for"                                                               -> kept / dropped
+6. the document's own day in its head                                      -> dropped
+7. a table-of-contents entry ("2 Onze aanpak in 2026 ... 7")                -> dropped
+8. a year that qualifies a noun before a later date ("de wijken die in 2018 ..., moeten in
+   2022"): a baseline                                                       -> dropped
+9. the past (the period ends before the anchor): kept only as a planning entry that does not
+   report the past, a yearless bound that points ahead, or, in an undated text, a clause in
+   the future tense ("worden na de zomer 2016 vastgesteld")                 -> dropped
+10. a meeting or entry-into-force date in the head (also a value below a row of labels), a
+    planning-table cell, a list row ending in its date, a "Label: <date>" field -> kept
+11. a clause about the past: the tense of the clause that holds the date (word lists on both
+    tiers, the tagger's past forms too): a simple past always, a perfect unless a strong due
+    word or a target ("in 2026 is het aantal gedaald"); a perfect in a condition looks ahead
+                                                                            -> dropped
+12. a planning entry; a relation or part word (uiterlijk, voor, per, vanaf, na, tot,
+    begin/medio/eind) unless it bounds a duration ("loopt tot 2026"); a relative date ahead
+    or under way ("komend voorjaar", "dit jaar") unless it ends a period   -> kept
+13. a neutral preposition (in, op) or a due word with a date ahead of the anchor, a specific
+    future day                                                              -> kept
+Without a document date the plan period's first day is the anchor: it gives a yearless date
+its year ("in december" in a plan 2018-2022 is December 2018), while the tenses decide past
+and future. A one-year plan's own year restated without a target, a planned step or a
+future ("In 2016 ligt het accent op") is no deadline either (`_restates_one_year_period`).
 
 Each deadline carries `cue`, `what` (the clause that is due, without the date), the
 `actor` (subject from the dependency parse; None without a parser), a `theme_id` from
@@ -520,8 +529,8 @@ def _reference_or_recurring(f: _Facts) -> Verdict:
         return DROP, None, "recurring"
     if e.year_inferred and not e.relative and (c["habitual"].search(f.before) or (
             e.relation in (None, "NEUTRAL") and c["recurring"].search(f.sentence))):
-        # "de jaarlijkse plannen die de raad in januari bespreekt"; a start stays ("vanaf 1 maart maandelijks")
-        # "twee keer per jaar, in het voorjaar": a season or month without a year, every year
+        # a season or month without a year, every year: "twee keer per jaar, in het voorjaar", "de
+        # jaarlijkse plannen die de raad in januari bespreekt"; a start stays ("vanaf 1 maart maandelijks")
         return DROP, None, "recurring"
     if e.is_range and e.year_inferred and not e.relative and not (f.planning or f.cell or _in_dated_rows(f.text, e)):
         # "van juni tot en met augustus" in prose is what happens every year; in a planning
