@@ -153,8 +153,13 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
             line = Line(page.number, start, end, text, kind, level, int(m.group(1)) if m else None)
             out.append(line)
             prev_kind, prev_text = kind, text
-    # continuation lines of items: following prose lines up to a blank line; a lower-case
-    # line after one blank line still continues (a PDF line break inside an item)
+    _mark_item_continuations(doc, out, prose_end)
+    return out
+
+
+def _mark_item_continuations(doc: Document, out: list[Line], prose_end: set) -> None:
+    """Continuation lines of items: following prose lines up to a blank line; a lower-case
+    line after one blank line still continues (a PDF line break inside an item)."""
     widths: dict[int, int] = {}
     for ln in out:
         widths[ln.page] = max(widths.get(ln.page, 0), len(ln.text))
@@ -189,7 +194,6 @@ def _classify_lines(doc: Document, vocab: ThemeVocab) -> list[Line]:
                 continue
             break
         line.cont_end = end
-    return out
 
 
 def _sibling_follows(out: list[Line], j: int, item: Line) -> bool:
