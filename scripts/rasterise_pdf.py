@@ -40,9 +40,7 @@ def rasterise_pdf(source: bytes | Path, pages: Optional[Iterable[int]] = None, d
             picture = page.render(scale=dpi / 72, grayscale=True).to_pil()
             page.close()
             add_picture_page(out, picture, width, height)
-        written = io.BytesIO()
-        out.save(written)
-        return written.getvalue()
+        return _saved(out)
     finally:
         out.close()
         src.close()
@@ -72,11 +70,15 @@ def pictures_pdf(pictures: Iterable, width: float = 595, height: float = 842) ->
     try:
         for picture in pictures:
             add_picture_page(out, picture, width, height)
-        written = io.BytesIO()
-        out.save(written)
-        return written.getvalue()
+        return _saved(out)
     finally:
         out.close()
+
+
+def _saved(pdf) -> bytes:
+    written = io.BytesIO()
+    pdf.save(written)
+    return written.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
