@@ -247,7 +247,7 @@ def row_end_entry(text: str, expr: DateExpression) -> bool:
     return any(_ROW_LEAD.match(ln) for ln in before + after)
 
 
-#: "3 Onze veiligheid in 2018: doelstelling en strategie 10": a numbered title and its page number
+#: "4 Wonen en werken in 2030: ambities en aanpak 12": a numbered title and its page number
 _CONTENTS_ENTRY = re.compile(r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[^\W\d_].*?(?:[ \t.…]+)\d{1,3}[ \t]*$")
 
 
@@ -322,7 +322,7 @@ def date_clause_tense(sentence: str, expr: DateExpression, spacy_sent=None) -> s
     m = c["clause_bound"].search(right)
     conditions = list(c["condition"].finditer(sentence, start, i))
     if conditions:
-        start = conditions[-1].start()  # "invoegen als deze is gepubliceerd in april": the condition
+        start = conditions[-1].start()  # "bijwerken zodra de monitor verschijnt in maart": the condition
     clause = sentence[start:i + len(needle) + (m.start() if m else len(right))]
     tokens = _tokens_of(spacy_sent, clause, needle)
     tense = clause_tense(clause, tokens)

@@ -5,8 +5,8 @@ doc_date, best evidence first:
    of the document, or a row of labels whose values follow on the next lines (a flattened table:
    `label_rows`); a meeting's or entry-into-force label ("Datum raadsvergadering", "Datum
    inwerkingtreding") only when no other label dates the document;
-2. an adoption statement among the cover's title lines, however long ("Vastgesteld in het
-   Regionaal Bestuurlijk Overleg van ... op 20 november 2014");
+2. an adoption statement among the cover's title lines, however long ("Vastgesteld door het
+   Algemeen Bestuur van de Veiligheidsregio ... op 14 maart 2019");
 3. a version/status or adoption line ("conceptversie 3.2 (5-09-2012)", "versie 1.0, 3 mei
    2021", "Vastgesteld door de gemeenteraad op 31 januari 2023"), often a repeated footer:
    the most frequent such date;
@@ -185,7 +185,7 @@ def document_date(doc: Document) -> Optional[dt.date]:
     if meeting is not None:
         return meeting
     # 2. an adoption statement among the cover's title lines, however long the body it names
-    #    ("Vastgesteld in het Regionaal Bestuurlijk Overleg van de eenheid ... op 20 november 2014")
+    #    ("Vastgesteld door het Algemeen Bestuur van de Veiligheidsregio ... op 14 maart 2019")
     for line in _head_lines(doc.pages[0].text, TITLE_BLOCK_LINES):
         if _is_adoption_line(line, HEAD_ADOPTION_MAX_CHARS):
             found = _day_dates(line)

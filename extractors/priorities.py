@@ -474,7 +474,7 @@ _ENUM_OWNER = re.compile(r"^\s*(?:van\s+(?:de|het)\s+\S+\s+|in\s+\d{4}\s+)", re.
 _ENUM_LAST = re.compile(r"\s+(?:en|of)\s+")
 #: most words in one item of an enumeration in running text
 _ENUM_MAX_WORDS = 6
-_ENUM_MAX_WORDS_AFTER_OPENER = 8  # "... zijn het voorkomen van jonge aanwas in de criminaliteit, ..."
+_ENUM_MAX_WORDS_AFTER_OPENER = 8  # "... zijn het terugdringen van de handel in drugs rond scholen, ..."
 _ENUM_MAX_WORDS_AFTER_COLON = 10
 _GLUED_SENTENCE = re.compile(r",\s+(?P<w>[A-Z][a-z]+)\b")
 
@@ -484,7 +484,7 @@ def _enumeration_candidates(doc: Document, structure: Structure) -> list[_Candid
     ("... zijn de speerpunten van de politie ondermijning, high impact crime, jeugd en
     cybercrime."). Every item names a vocabulary theme (running text is full of commas), except
     after a colon or in a sentence the end of the text cuts: there the document's own words
-    count too ("drie prioriteiten benoemd: versterking van ..., ... en informatievoorziening")."""
+    count too ("twee speerpunten gekozen: meer toezicht in de wijken en betere informatiedeling")."""
     try:
         from extractors.themes import theme_for_text
     except ImportError:

@@ -130,7 +130,7 @@ De raad van de gemeente Hof van Twente;
 
 gelezen het voorstel van burgemeester en wethouders;
 
-besluit: vast te stellen het Integraal Veiligheidsbeleid.
+besluit: het Integraal Veiligheidsbeleid 2024-2027 vast te stellen.
 """
     m = meta(text)
     assert m["doc_type"] == "raadsvoorstel"
