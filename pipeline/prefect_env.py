@@ -62,13 +62,16 @@ class TemporaryServer:
         self.process: Optional[subprocess.Popen] = None
         self.port: Optional[int] = None
         self.ready = False
+        self.spawns = 0
         self._terminated = False
+        self._startup_lock = None
 
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
     def _spawn(self) -> subprocess.Popen:
+        self.spawns += 1
         self.port = _free_port()
         env = {**SERVER_DEFAULTS, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                "PREFECT__SERVER_FINAL": "1"}
@@ -84,9 +87,15 @@ class TemporaryServer:
              "--log-level", "error", "--lifespan", "on"], env=env)
 
     def launch(self) -> "TemporaryServer":
-        """Start the server process and return at once; `wait_ready` waits for its API."""
-        self.process = self._spawn()
+        """Start the server process and return at once; `wait_ready` waits for its API.
+
+        While another run's server starts on the same PREFECT_HOME (it may be migrating the
+        database: two servers migrating one SQLite file fail with "table already exists", over
+        and over), this one is spawned only when that one is up, by `wait_ready`."""
         atexit.register(self.stop)
+        self._startup_lock = _open_startup_lock()
+        if _try_lock(self._startup_lock, block=False):
+            self.process = self._spawn()
         return self
 
     def wait_ready(self, timeout: float) -> "TemporaryServer":
@@ -95,21 +104,33 @@ class TemporaryServer:
         if self.ready:
             return self
         deadline = time.monotonic() + timeout
-        with httpx.Client() as client:
-            while time.monotonic() < deadline:
-                code = self.process.poll()
-                if code == 3:  # uvicorn could not bind: another process took the port meanwhile
-                    self.process = self._spawn()
-                    continue
-                if code is not None:
-                    raise RuntimeError(f"the temporary Prefect server exited with code {code} at start")
-                try:
-                    if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
-                        self.ready = True
-                        return self
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        if self.process is None:  # launch() found another server starting on this PREFECT_HOME
+            if not _try_lock(self._startup_lock, block=True, timeout=timeout):
+                self.stop()
+                raise RuntimeError(f"another ivp run's Prefect server on {os.environ.get('PREFECT_HOME')} did "
+                                   f"not finish starting within {timeout:.0f} s; try again when it has")
+            self.process = self._spawn()
+        try:
+            with httpx.Client() as client:
+                while time.monotonic() < deadline:
+                    code = self.process.poll()
+                    # 3: uvicorn could not bind (another process took the port meanwhile) or the
+                    # application failed at start; a few new tries, not a loop until the deadline.
+                    if code == 3 and self.spawns < MAX_SPAWNS:
+                        self.process = self._spawn()
+                        continue
+                    if code is not None:
+                        raise RuntimeError(f"the temporary Prefect server exited with code {code} at start; "
+                                           "run `prefect server start` to see why, or set PREFECT_API_URL")
+                    try:
+                        if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
+                            self.ready = True
+                            return self
+                    except httpx.HTTPError:
+                        pass
+                    time.sleep(0.1)
+        finally:
+            self._release_startup_lock()
         self.stop()
         raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s; raise "
                            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set PREFECT_API_URL")
@@ -120,6 +141,7 @@ class TemporaryServer:
     def stop(self, wait: bool = True) -> None:
         """SIGTERM the server; `wait=False` returns at once (the run writes its tables meanwhile)
         and a later `stop()` reaps it."""
+        self._release_startup_lock()
         proc = self.process
         if proc is None:
             return
@@ -135,6 +157,36 @@ class TemporaryServer:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+    def _release_startup_lock(self) -> None:
+        if self._startup_lock is not None:
+            self._startup_lock.close()  # closing the file releases the lock
+            self._startup_lock = None
+
+
+#: times a server that exits with uvicorn's start-failure code 3 is started again
+MAX_SPAWNS = 3
+
+
+def _open_startup_lock():
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    home.mkdir(parents=True, exist_ok=True)
+    return open(home / "ivp-server-start.lock", "a+")
+
+
+def _try_lock(fh, block: bool, timeout: float = 0.0) -> bool:
+    """An exclusive lock on `fh` held until it is closed; blocking waits at most `timeout` s."""
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if not block or time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
 
 
 #: the temporary server's own settings (the user's environment wins). ivp stores no blocks,

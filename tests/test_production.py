@@ -621,3 +621,26 @@ def test_serve_registers_the_cron_schedule_runs_and_stops_its_server(work):
     assert "starting `prefect server start`" in stdout and "stopped the Prefect server" in stdout
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+
+
+def test_two_runs_starting_servers_on_one_fresh_prefect_home_both_get_one(tmp_path, monkeypatch):
+    """Two runs at once with the same new PREFECT_HOME (two nightly jobs, one user): the second
+    server starts when the first has migrated the database, instead of both migrating it and
+    failing at start over and over."""
+    from pipeline import prefect_env
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    first, second = prefect_env.TemporaryServer().launch(), prefect_env.TemporaryServer().launch()
+    try:
+        assert first.process is not None and second.process is None, "the second spawned while the first starts"
+        first.wait_ready(240)
+        second.wait_ready(240)
+        import httpx
+
+        for server in (first, second):
+            assert httpx.get(f"{server.api_url}/health", timeout=10).status_code == 200
+        assert (first.spawns, second.spawns) == (1, 1)
+    finally:
+        first.stop()
+        second.stop()
