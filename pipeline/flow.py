@@ -140,15 +140,29 @@ def run_flow(batches: list[list[str]], workers_n: int, timeout: Optional[float],
         if server is not None:
             if dask_address:
                 _drain_dask_workers(dask_address)
+            _drain_local_services()
             server.stop(wait=False)  # reaped by the caller (run.Startup) or at exit
+
+
+def _queued_services() -> tuple:
+    """Prefect's background senders of log lines and events to the API."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    return APILogWorker, EventsWorker
+
+
+def _drain_local_services() -> None:
+    """Before this run's temporary server stops: this process's last log lines and events go
+    to it now. Sent at exit instead, they met a stopped server, and Prefect spent ~2 s retrying
+    before it printed "Error logging to API: All connection attempts failed"."""
+    for service in _queued_services():
+        service.drain_all(timeout=DRAIN_SECONDS)
 
 
 async def _drain_prefect_services() -> None:
     """On a Dask worker: send the log lines and events Prefect still queues to the API, now."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    for service in (APILogWorker, EventsWorker):
+    for service in _queued_services():
         await service.drain_all(timeout=DRAIN_SECONDS)
 
 

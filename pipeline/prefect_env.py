@@ -11,10 +11,13 @@ import importlib.util
 import ipaddress
 import logging
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlparse
@@ -65,6 +68,7 @@ class TemporaryServer:
         self.spawns = 0
         self._terminated = False
         self._startup_lock = None
+        self._save_template = False
 
     @property
     def api_url(self) -> str:
@@ -95,8 +99,14 @@ class TemporaryServer:
         atexit.register(self.stop)
         self._startup_lock = _open_startup_lock()
         if _try_lock(self._startup_lock, block=False):
-            self.process = self._spawn()
+            self.process = self._first_spawn()
         return self
+
+    def _first_spawn(self) -> subprocess.Popen:
+        """Under the startup lock: a new PREFECT_HOME starts from an empty database this machine
+        migrated before (a fresh one costs the server ~7 s of migrations, most of a small run)."""
+        self._save_template = not seed_database()
+        return self._spawn()
 
     def wait_ready(self, timeout: float) -> "TemporaryServer":
         import httpx
@@ -109,7 +119,7 @@ class TemporaryServer:
                 self.stop()
                 raise RuntimeError(f"another ivp run's Prefect server on {os.environ.get('PREFECT_HOME')} did "
                                    f"not finish starting within {timeout:.0f} s; try again when it has")
-            self.process = self._spawn()
+            self.process = self._first_spawn()
         try:
             with httpx.Client() as client:
                 while time.monotonic() < deadline:
@@ -125,6 +135,8 @@ class TemporaryServer:
                     try:
                         if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
                             self.ready = True
+                            if self._save_template:
+                                save_template()
                             return self
                     except httpx.HTTPError:
                         pass
@@ -162,6 +174,56 @@ class TemporaryServer:
         if self._startup_lock is not None:
             self._startup_lock.close()  # closing the file releases the lock
             self._startup_lock = None
+
+
+def _database_file() -> Optional[Path]:
+    """The temporary server's SQLite file; None when the user configured a database of their own."""
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        return None
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect") / "prefect.db"
+
+
+def template_file() -> Path:
+    """An empty database migrated by this Prefect version, kept in the user's cache."""
+    from importlib.metadata import version
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ivp"
+    return cache / f"prefect-{version('prefect')}-empty.db"
+
+
+def seed_database() -> bool:
+    """Copy the template into a PREFECT_HOME that has no database yet. False when the database
+    is new and there is no template yet: the server migrates it and `save_template` keeps a copy."""
+    db = _database_file()
+    if db is None or db.exists():
+        return True
+    template = template_file()
+    if not template.exists():
+        return False
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        partial = db.with_name(f"{db.name}.{os.getpid()}.tmp")
+        shutil.copyfile(template, partial)
+        os.replace(partial, db)
+    except OSError as exc:  # the server migrates a new database itself, only slower
+        log.debug("could not copy %s to %s: %s", template, db, exc)
+    return True
+
+
+def save_template() -> None:
+    """A consistent copy (SQLite's backup API) of the database the server has just migrated."""
+    db, template = _database_file(), template_file()
+    if db is None or not db.exists():
+        return
+    partial = template.with_name(f"{template.name}.{os.getpid()}.tmp")
+    try:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)
+        os.replace(partial, template)
+    except (OSError, sqlite3.Error) as exc:  # only the next new home's start is slower
+        log.debug("could not keep %s as %s: %s", db, template, exc)
+        partial.unlink(missing_ok=True)
 
 
 #: times a server that exits with uvicorn's start-failure code 3 is started again

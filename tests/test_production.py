@@ -644,3 +644,34 @@ def test_two_runs_starting_servers_on_one_fresh_prefect_home_both_get_one(tmp_pa
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_new_prefect_home_starts_from_the_database_migrated_before(tmp_path, monkeypatch):
+    """The first server on this machine migrates its new database and keeps an empty copy; the
+    next new PREFECT_HOME (a new --out folder) starts from that copy instead of migrating again."""
+    from pipeline import prefect_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+    for name in ("first-home", "second-home"):
+        monkeypatch.setenv("PREFECT_HOME", str(tmp_path / name))
+        server = prefect_env.TemporaryServer().launch()
+        try:
+            if name == "second-home":  # copied in before the server started, not migrated by it
+                assert (tmp_path / name / "prefect.db").exists()
+            server.wait_ready(240)
+            assert prefect_env.template_file().exists()
+        finally:
+            server.stop()
+    with sqlite3.connect(prefect_env.template_file()) as template:
+        assert template.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+        assert template.execute("SELECT count(*) FROM flow_run").fetchone() == (0,)
+
+
+def test_a_verbose_run_sends_its_last_log_lines_before_its_server_stops(work, corpus):
+    out = work / "out_verbose"
+    done = finish(start("run", str(corpus / "ivp_zuidrand.txt"), "--out", str(out), "-v", out=out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Finished in state Completed" in done.stderr
+    assert "Error logging to API" not in done.stderr, done.stderr[-2000:]
