@@ -33,14 +33,6 @@ SETS = {"corpus": (SHARED / "corpus" / "docs", SHARED / "corpus" / "gold"),
         "seeds": (SHARED / "seeds", SHARED / "gold")}
 FIELDS = ("theme_recall", "theme_precision", "priority_f1", "deadline_f1", "doc_date_acc", "period_acc")
 
-def _full_parse(nlp) -> None:
-    """The pipeline as it was before issue 13: the parser on every sentence, no senter."""
-    if "parser" in nlp.component_names:
-        nlp.enable_pipe("parser")
-    if "senter" in nlp.pipe_names:
-        nlp.disable_pipe("senter")
-
-
 def _without(*names):
     def switch(nlp) -> None:
         for name in names:
@@ -48,23 +40,20 @@ def _without(*names):
     return switch
 
 
-def _steps(*steps):
-    def switch(nlp) -> None:
-        for step in steps:
-            step(nlp)
-    return switch
+def _rule_sentences(nlp) -> None:
+    """The blank tier's rule-based sentences in place of the parser's."""
+    nlp.remove_pipe("parser")
+    nlp.add_pipe("sentencizer", first=True)
 
 
 #: variant -> how the loaded pipeline is changed (the loaded state is ivp's current one)
 VARIANTS = {
     "ud": {
-        "full parse (before)": _full_parse,
-        "full parse, no tagger": _steps(_full_parse, _without("tagger")),
-        "full parse, no morphologizer": _steps(_full_parse, _without("morphologizer")),
-        "full parse, no lemmatizer": _steps(_full_parse, _without("trainable_lemmatizer")),
-        "senter, no parser at all": lambda nlp: nlp.remove_pipe("parser"),
-        "senter + parser on date sentences (ivp)": lambda nlp: None,
-        "same, no tagger": _without("tagger"),
+        "parser, no tagger (ivp before)": lambda nlp: None,
+        "full parse, tagger on": lambda nlp: nlp.enable_pipe("tagger"),
+        "no morphologizer": _without("morphologizer"),
+        "no trainable lemmatizer": _without("trainable_lemmatizer"),
+        "rule sentences, no parser": _rule_sentences,
     },
     "blank": {
         "full": lambda nlp: None,
@@ -130,6 +119,7 @@ def child(tier: str, variant: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tier", choices=sorted(VARIANTS), action="append")
+    ap.add_argument("--variant", action="append", help="only these variants (the first is the reference)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -140,7 +130,7 @@ def main(argv=None) -> int:
         print(f"\n== {tier} tier ({'UD fallback model' if tier == 'ud' else 'IVP_SPACY_MODEL unset'})")
         print(f"{'variant':40} {'set':7} " + " ".join(f"{f[:14]:>14}" for f in FIELDS)
               + f" {'spaCy CPU-s':>11} {'all CPU-s':>9} {'ok':>6} tables")
-        for variant in VARIANTS[tier]:
+        for variant in [v for v in VARIANTS[tier] if not args.variant or v in args.variant]:
             done = subprocess.run([sys.executable, __file__, "--child", tier, variant], capture_output=True,
                                   text=True, cwd=ROOT, timeout=1800)
             if done.returncode != 0:

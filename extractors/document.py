@@ -27,15 +27,24 @@ class Page:
 
     def sentences(self) -> Iterator[tuple[int, int, str]]:
         """(start, end, text) of each sentence; whole lines when no parse exists."""
+        return iter(self._sentence_list())
+
+    def _sentence_list(self) -> list[tuple[int, int, str]]:
+        # Extractors walk a page's sentences dozens of times; spaCy builds new Span objects
+        # on every walk. Kept per parse (a page parsed later gets its sentences anew).
+        cached = self.__dict__.get("_sentences_cache")
+        if cached is not None and cached[0] is self.spacy_doc:
+            return cached[1]
         if self.spacy_doc is not None:
-            for sent in self.spacy_doc.sents:
-                yield sent.start_char, sent.end_char, sent.text
-            return
-        start = 0
-        for line in self.text.split("\n"):
-            if line.strip():
-                yield start, start + len(line), line
-            start += len(line) + 1
+            found = [(sent.start_char, sent.end_char, sent.text) for sent in self.spacy_doc.sents]
+        else:
+            found, start = [], 0
+            for line in self.text.split("\n"):
+                if line.strip():
+                    found.append((start, start + len(line), line))
+                start += len(line) + 1
+        self.__dict__["_sentences_cache"] = (self.spacy_doc, found)
+        return found
 
     def sentence_at(self, char_start: int, char_end: int | None = None) -> tuple[int, int, str]:
         """The sentence that contains `char_start` (start, end, text), whitespace collapsed."""
@@ -53,11 +62,11 @@ class Page:
         return s, e, " ".join(self.text[s:e].split())
 
     def _sentence_bounds(self) -> list[tuple[int, int]]:
-        cached = getattr(self, "_bounds_cache", None)
-        if cached is None:
-            cached = [(s, e) for s, e, _ in self.sentences()]
-            object.__setattr__(self, "_bounds_cache", cached)
-        return cached
+        cached = self.__dict__.get("_bounds_cache")
+        if cached is None or cached[0] is not self.spacy_doc:
+            cached = (self.spacy_doc, [(s, e) for s, e, _ in self._sentence_list()])
+            self.__dict__["_bounds_cache"] = cached
+        return cached[1]
 
 
 @dataclass
