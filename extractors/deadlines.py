@@ -54,6 +54,7 @@ from extractors import dates as dates_mod
 from extractors.dates import DateExpression, find_dates
 from extractors.docdates import HEAD_CHARS, is_adoption_line, is_date_line, is_meeting_line, value_label
 from extractors.document import Document, Page
+from extractors.nlp import parse_sentence
 from extractors.records import Deadline, ThemeMention
 from extractors.structure import Structure
 from extractors.vocab import load_yaml, require
@@ -737,12 +738,12 @@ def _clip(s: str) -> str:
     return (out + " …") if len(words) > WHAT_MAX_WORDS else out
 
 
-def actor_of(page: Page, expr: DateExpression) -> Optional[str]:
-    """Subject of the verb that governs the date, from the dependency parse."""
-    doc = page.spacy_doc
+def actor_of(page: Page, expr: DateExpression, sent_start: int, sent_end: int) -> Optional[str]:
+    """Subject of the verb that governs the date, from the dependency parse of its sentence."""
+    doc = parse_sentence(page.text[sent_start:sent_end], page.spacy_doc)
     if doc is None or not doc.has_annotation("DEP"):
         return None
-    span = doc.char_span(expr.char_start, expr.char_end, alignment_mode="expand")
+    span = doc.char_span(expr.char_start - sent_start, expr.char_end - sent_start, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     tok = span.root
@@ -945,7 +946,7 @@ def extract_deadlines(doc: Document, doc_date: Optional[dt.date], period: tuple[
                 theme_id=theme_of(page, s_start, s_end, sentence, structure, mentions),
                 page=page.number, char_start=expr.full_start, char_end=expr.char_end, sentence=sentence,
                 year_inferred=expr.year_inferred,
-                actor=None if cue == "planning" else actor_of(page, expr),
+                actor=None if cue == "planning" else actor_of(page, expr, s_start, s_end),
                 relation=expr.relation, range_start=expr.range_start,
             ))
     return out

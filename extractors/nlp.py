@@ -159,18 +159,39 @@ def parse_pages(pages: Iterable, batch_size: int = 32, max_batch_chars: int = MA
 
 
 def _spend_where_it_pays(nlp: Language) -> None:
-    """Switch off what no rule reads; bench/bench_nlp.py measures what each component buys.
+    """Switch off what no rule reads on every page; bench/bench_nlp.py measures what each
+    component buys (the scorer's figures on ../shared/corpus and the seeds, per variant).
 
-    Measured (UD fallback model, corpus + seeds, both scored by score.py): without the tagger
-    the tables are identical (POS and morphology come from the morphologizer; no rule reads
-    tag_), so it is switched off (~1% of the spaCy pass). The parser is ~69% of the pass, but
-    its sentence boundaries are worth prioritised-theme recall (0.907 against 0.881 with the
-    model's senter instead, also when the parser still runs on the sentences with a date), so
-    it stays. Without the trainable lemmatizer (~6%) the tables were identical too; it stays
-    until a larger set shows that lemmas never change a theme match.
+    Measured with the UD fallback model: without the tagger the tables are identical (POS and
+    morphology come from the morphologizer; no rule reads tag_): off. The parser was ~69% of
+    the spaCy pass; its sentences scored the same as the blank tier's rule-based ones (every
+    figure equal on the corpus and the seeds, half the spaCy CPU), so every page gets the rule
+    sentences and the parser reads only the sentences a fact needs it for (`parse_sentence`:
+    a deadline's actor). The trainable lemmatizer stays until a larger set shows that lemmas
+    never change a theme match.
     """
     if "tagger" in nlp.pipe_names and "morphologizer" in nlp.pipe_names:
         nlp.disable_pipe("tagger")
+    if "parser" in nlp.pipe_names:
+        nlp.disable_pipe("parser")
+        nlp.add_pipe("sentencizer", first=True)
+
+
+#: components the full parse of one sentence leaves out: the parser sets the sentence itself
+_NOT_IN_SENTENCE_PARSE = ("sentencizer", "tagger")
+
+
+def parse_sentence(text: str, page_doc: Optional[Doc]) -> Optional[Doc]:
+    """The dependency parse of one sentence of a page (every loaded component but the page pass's
+    sentence rules and the tagger); None for a page this pipeline did not read, or one without a parser."""
+    nlp = load_model().nlp
+    if page_doc is None or page_doc.vocab is not nlp.vocab or "parser" not in nlp.component_names or not text.strip():
+        return None
+    doc = nlp.make_doc(text[:MAX_PAGE_CHARS])
+    for name, component in nlp.components:  # what Language.__call__ does, disabled parser included
+        if name not in _NOT_IN_SENTENCE_PARSE:
+            doc = component(doc)
+    return doc
 
 
 def _batches(sizes: list[int], max_items: int, max_chars: int) -> Iterator[tuple[int, int]]:
