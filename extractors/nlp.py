@@ -87,9 +87,24 @@ def _load_named(name: str) -> Language:
         return spacy.load(name)
 
 
+@Language.component("ivp_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence: headings and list items in PDF and web text have no full
+    stop, and the sentencizer alone glues a heading to the sentence under it."""
+    for token in doc[1:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _add_rule_sentences(nlp: Language) -> None:
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("ivp_paragraph_breaks", after="sentencizer")
+
+
 def _blank_pipeline() -> Language:
     nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
+    _add_rule_sentences(nlp)
     try:
         import simplemma  # noqa: F401
 
@@ -174,11 +189,11 @@ def _spend_where_it_pays(nlp: Language) -> None:
         nlp.disable_pipe("tagger")
     if "parser" in nlp.pipe_names:
         nlp.disable_pipe("parser")
-        nlp.add_pipe("sentencizer", first=True)
+        _add_rule_sentences(nlp)
 
 
 #: components the full parse of one sentence leaves out: the parser sets the sentence itself
-_NOT_IN_SENTENCE_PARSE = ("sentencizer", "tagger")
+_NOT_IN_SENTENCE_PARSE = ("sentencizer", "ivp_paragraph_breaks", "tagger")
 
 
 def parse_sentence(text: str, page_doc: Optional[Doc]) -> Optional[Doc]:
