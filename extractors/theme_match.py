@@ -288,7 +288,9 @@ def _terms_starting(keys: frozenset, vocab: ThemeVocab) -> tuple[Term, ...]:
     got = _STARTS_CACHE.get(keys)
     if got is None:
         seen: dict[int, Term] = {}
-        for k in keys:
+        # in a fixed order: the order of equally good matches decides which term a mention
+        # names, and a frozenset's order changes with every interpreter (hash randomisation)
+        for k in sorted(keys):
             for term in vocab.by_first_key.get(k, ()):
                 seen.setdefault(id(term), term)
         got = _STARTS_CACHE[keys] = tuple(seen.values())
