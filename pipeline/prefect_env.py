@@ -83,6 +83,13 @@ class TemporaryServer:
             from prefect.settings import get_current_settings
 
             env.update(get_current_settings().to_environment_variables(exclude_unset=True))
+            # Settings cached in this process may name an earlier PREFECT_HOME or database; the
+            # server must use the ones `_database_file` reads (seeded and copied as the template).
+            for name in [n for n in env if n == "PREFECT_HOME" or "DATABASE" in n]:
+                if name in os.environ:
+                    env[name] = os.environ[name]
+                else:
+                    del env[name]
         app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
         # Under pipeline.lifeline: the server ends with this process, also after kill -9.
         return subprocess.Popen(
