@@ -250,11 +250,12 @@ def _grammar() -> _Grammar:
         "quarter": quarter_part, "half": half_part, "week": week_w, "year_range": year4,
         "year": rf"{year4}|{yy}", "relunit": rf"(?:{quarter_w}|{month_w}|{week_w})\b",
     }
+    first_relyear = next(i for i, (name, _) in enumerate(pats) if name == "relyear")
     compiled = []
     for i, (name, p) in enumerate(pats):
         part = every_match_contains.get(name)
         if name == "relyear":  # two patterns: a relative year, or a part word's year
-            part = relyear if i == next(k for k, (n, _) in enumerate(pats) if n == "relyear") else part_relyear
+            part = relyear if i == first_relyear else part_relyear
         compiled.append((name, re.compile(p, re.IGNORECASE), part and re.compile(part, re.IGNORECASE)))
     compiled = tuple(compiled)
     fillers = _alt(v["fillers"])

@@ -217,30 +217,20 @@ def seed_database() -> bool:
     return True
 
 
-def save_template(patience: float = 10.0) -> bool:
-    """A consistent copy (SQLite's backup API) of the database the server has just migrated.
-    Tried again for `patience` seconds: on a loaded machine the file or its migration record
-    can show up a moment after the API first answers. False when no copy was kept."""
+def save_template() -> None:
+    """A consistent copy (SQLite's backup API) of the database the server has just migrated."""
     db, template = _database_file(), template_file()
-    if db is None:
-        return False
+    if db is None or not db.exists():
+        return
     partial = template.with_name(f"{template.name}.{os.getpid()}.tmp")
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            template.parent.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as source:
-                source.execute("SELECT 1 FROM alembic_version").fetchone()
-                with closing(sqlite3.connect(partial)) as copy:
-                    source.backup(copy)
-            os.replace(partial, template)
-            return True
-        except (OSError, sqlite3.Error) as exc:  # only the next new home's start is slower
-            partial.unlink(missing_ok=True)
-            if time.monotonic() >= deadline:
-                log.debug("could not keep %s as %s: %s", db, template, exc)
-                return False
-            time.sleep(0.2)
+    try:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)
+        os.replace(partial, template)
+    except (OSError, sqlite3.Error) as exc:  # only the next new home's start is slower
+        log.debug("could not keep %s as %s: %s", db, template, exc)
+        partial.unlink(missing_ok=True)
 
 
 #: times a server that exits with uvicorn's start-failure code 3 is started again
