@@ -31,7 +31,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from extractors.vocab import load_yaml, require
 
@@ -136,6 +136,28 @@ def _alt(words) -> str:
     """Regex alternation, longest first; a space in a word matches any whitespace."""
     parts = sorted({w.lower() for w in words}, key=len, reverse=True)
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _gate(part) -> "re.Pattern | frozenset[str]":
+    """What a text must contain for a pattern to match in it: a set of words (their first words,
+    for phrases), tested against the text's words at once, or a compiled regex."""
+    if isinstance(part, str):
+        return re.compile(part, re.IGNORECASE)
+    phrases = [w.lower().split() for w in part]
+    if all(p and all(_WORD.fullmatch(word) for word in p) for p in phrases):
+        return frozenset(p[0] for p in phrases)
+    return re.compile(_alt(part), re.IGNORECASE)
+
+
+def _passes(gate, text: str, words: Callable[[], set[str]]) -> bool:
+    if gate is None:
+        return True
+    if isinstance(gate, frozenset):
+        return not gate.isdisjoint(words())
+    return gate.search(text) is not None
 
 
 def _key(text: str) -> str:
@@ -245,18 +267,22 @@ def _grammar() -> _Grammar:
         # "komend kwartaal", "eind volgende maand", "deze week": a unit counted from the anchor
         ("relunit", rf"(?<![\w]){partlead}?(?<![\w])(?:(?:{art})\s+)?(?P<uq>{squal})\s+(?P<unit>{quarter_w}|{month_w}|{week_w})\b"),
     ]
+    # The part every match of a pattern contains: a word (any of these, as a whole word: in each
+    # pattern it stands after a non-letter and before a word boundary or a space), else a regex.
+    month_words = sorted(set(v["months"]) | set(v["full_month_names"]))
+    unit_words = v["quarter_words"] + v["month_words"] + v["week_words"]
     every_match_contains = {
-        "day_month": month, "day_range": month, "month_range": month, "month": month, "season": season,
-        "quarter": quarter_part, "half": half_part, "week": week_w, "year_range": year4,
-        "year": rf"{year4}|{yy}", "relunit": rf"(?:{quarter_w}|{month_w}|{week_w})\b",
+        "day_month": month_words, "day_range": month_words, "month_range": month_words, "month": month_words,
+        "season": list(v["seasons"]), "relunit": unit_words,
+        "quarter": quarter_part, "half": half_part, "week": week_w, "year_range": year4, "year": rf"{year4}|{yy}",
     }
     first_relyear = next(i for i, (name, _) in enumerate(pats) if name == "relyear")
     compiled = []
     for i, (name, p) in enumerate(pats):
         part = every_match_contains.get(name)
         if name == "relyear":  # two patterns: a relative year, or a part word's year
-            part = relyear if i == first_relyear else part_relyear
-        compiled.append((name, re.compile(p, re.IGNORECASE), part and re.compile(part, re.IGNORECASE)))
+            part = list(v["relative_years"] if i == first_relyear else v["part_relative_years"])
+        compiled.append((name, re.compile(p, re.IGNORECASE), part and _gate(part)))
     compiled = tuple(compiled)
     fillers = _alt(v["fillers"])
     rel = re.compile(rf"(?<![\w.])(?P<rel>{_alt(v['relations'])})\s+(?:(?:{fillers})\s+)*$", re.IGNORECASE)
@@ -392,8 +418,9 @@ def _find_dates_cached(text: str, anchor: Optional[dt.date]) -> tuple[DateExpres
 def _find_dates(text: str, anchor: Optional[dt.date] = None) -> list[DateExpression]:
     g = _grammar()
     cands: list[tuple[int, int, str, re.Match]] = []
+    words = functools.cache(lambda: set(_WORD.findall(text.lower())))
     for name, rx, every_match_contains in g.patterns:
-        if every_match_contains is not None and every_match_contains.search(text) is None:
+        if not _passes(every_match_contains, text, words):
             continue
         for m in rx.finditer(text):
             if m.end() > m.start():

@@ -2,6 +2,7 @@
 
 Examples are written for these tests (policy-prose style), not copied from the seeds.
 """
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -469,3 +470,32 @@ def test_a_line_read_again_gives_fresh_expressions():
 def test_a_day_the_anchor_year_lacks_is_no_expression_and_no_crash():
     assert [e.precision for e in find_dates("op 29 februari", A23)] == ["month"]  # 2023 has no 29 February
     assert one("op 29 februari", dt.date(2024, 1, 10)).date == "2024-02-29"
+
+
+# --- the gates: a pattern is skipped only on a text where it cannot match --------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from extractors import dates as _dates  # noqa: E402
+
+_GATE_WORDS = ["januari", "Jan.", "sept", "MAART", "najaar", "zomervakantie", "begin", "eind", "medio",
+               "van", "het", "dit", "jaar", "komend", "kwartaal", "maand", "week", "derde", "tweede", "helft",
+               "Q3", "H2", "2025", "'26", "12", "3e", "t/m", "tot", "Kwartaalrapportage", "voorjaarsnota",
+               "winterse", "jan-", "najaar2025", "ßeptember"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_GATE_WORDS), st.sampled_from([" ", "  ", "\n", "\n\n", "-", ", ", ".", "/", ""])),
+                max_size=14))
+def test_a_gate_never_hides_a_date_the_full_patterns_find(pieces):
+    text = "".join(word + sep for word, sep in pieces)
+    grammar = _dates._grammar()
+    ungated = dataclasses.replace(grammar, patterns=tuple((name, rx, None) for name, rx, _ in grammar.patterns))
+    gated = [repr(e) for e in _dates._find_dates(text)]
+    original = _dates._grammar
+    _dates._grammar = lambda: ungated
+    try:
+        full = [repr(e) for e in _dates._find_dates(text)]
+    finally:
+        _dates._grammar = original
+    assert gated == full, text
