@@ -49,7 +49,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
-REFERENCE = OUT / "reference.json"
 UD_MODEL = "/work/shared/models/nl_ud_small_fallback"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
@@ -621,8 +620,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--no-long", action="store_true")
     ap.add_argument("--full", action="store_true", help="pass --full to `ivp run` (re-extract everything)")
-    ap.add_argument("--save-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
-    ap.add_argument("--check-reference", nargs="?", const=str(REFERENCE), default=None, metavar="PATH")
+    ap.add_argument("--save-reference", nargs="?", const="", default=None, metavar="PATH",
+                    help="save the pure path's digest (default bench/out/reference-TIER.json)")
+    ap.add_argument("--check-reference", nargs="?", const="", default=None, metavar="PATH",
+                    help="compare the pure path's digest with a saved one (default bench/out/reference-TIER.json)")
     ap.add_argument("--profile", type=int, metavar="PAGES", default=0,
                     help="only profile the pure path (cProfile + spaCy per component) on this many PDF pages")
     ap.add_argument("--tier", choices=("ud", "blank"), help="spaCy tier: ud = the UD fallback model, blank = "
@@ -641,6 +642,13 @@ def main(argv: list[str] | None = None) -> int:
         args.pages, args.scaling, args.no_long = 250, "", True
     if args.tier:
         os.environ["IVP_SPACY_MODEL"] = UD_MODEL if args.tier == "ud" else ""
+    tier = "ud" if os.environ.get("IVP_SPACY_MODEL") else "blank"
+    for option in ("save_reference", "check_reference"):
+        if getattr(args, option) == "":
+            setattr(args, option, str(OUT / f"reference-{tier}.json"))
+    if args.check_reference and not Path(args.check_reference).is_file():
+        ap.error(f"no reference at {args.check_reference}: make one with --save-reference "
+                 "(from the code to compare against, with the same --pages and tier)")
     import corpus as corpus_mod
 
     manifest = corpus_mod.load(args.corpus)
