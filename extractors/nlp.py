@@ -5,8 +5,10 @@ Tiers, best first:
 2. the installed `nl_core_news_sm` package, the product's model;
 3. `spacy.blank("nl")` + sentencizer + simplemma lemmas, with a warning.
 
-Rules in the extractors work on all three: they use sentences, lemmas and, where
-present, POS and dependencies, never NER (places come from the gazetteer).
+Every page is read the same way on all three: tokens, rule-based sentences and simplemma
+lemmas (`_spend_where_it_pays` says why). A model's POS and dependencies are read only for
+the sentences a fact needs them for (`parse_sentence`); no rule uses NER (places come from
+the gazetteer).
 """
 from __future__ import annotations
 
@@ -102,15 +104,19 @@ def _add_rule_sentences(nlp: Language) -> None:
     nlp.add_pipe("ivp_paragraph_breaks", after="sentencizer")
 
 
-def _blank_pipeline() -> Language:
-    nlp = spacy.blank("nl")
-    _add_rule_sentences(nlp)
+def _add_simplemma(nlp: Language) -> None:
     try:
         import simplemma  # noqa: F401
 
         nlp.add_pipe("ivp_simplemma_lemmatizer")
     except ImportError:
         log.warning("simplemma is not installed: lemmas are lower-cased words (pip install simplemma)")
+
+
+def _blank_pipeline() -> Language:
+    nlp = spacy.blank("nl")
+    _add_rule_sentences(nlp)
+    _add_simplemma(nlp)
     return nlp
 
 
@@ -174,31 +180,37 @@ def parse_pages(pages: Iterable, batch_size: int = 32, max_batch_chars: int = MA
 
 
 def _spend_where_it_pays(nlp: Language) -> None:
-    """Switch off what no rule reads on every page; bench/bench_nlp.py measures what each
-    component buys (the scorer's figures on ../shared/corpus and the seeds, per variant).
+    """Every tier reads every page with the same cheap pass: the tokenizer, rule sentences and
+    simplemma lemmas. A model's own components run only where a fact needs them
+    (`parse_sentence`: a deadline's actor). bench/bench_nlp.py measures what each component buys
+    (the scorer's figures on ../shared/corpus and the seeds, per variant).
 
-    Measured with the UD fallback model: without the tagger the tables are identical (POS and
-    morphology come from the morphologizer; no rule reads tag_): off. The parser was ~69% of
-    the spaCy pass; its sentences scored the same as the blank tier's rule-based ones (every
-    figure equal on the corpus and the seeds, half the spaCy CPU), so every page gets the rule
-    sentences and the parser reads only the sentences a fact needs it for (`parse_sentence`:
-    a deadline's actor). The trainable lemmatizer stays until a larger set shows that lemmas
-    never change a theme match.
+    Measured with the UD fallback model: the parser was ~69% of the spaCy pass and its sentences
+    scored the same as the rule-based ones; with the parser off, tok2vec (~80% of what was left),
+    the morphologizer and the trainable lemmatizer on every page changed no figure either (theme
+    recall/precision, priorities, deadlines, dates, typos: equal on the corpus and the seeds),
+    at ~20 ms a page. So they are off for the page pass and on in the sentence parse.
     """
-    if "tagger" in nlp.pipe_names and "morphologizer" in nlp.pipe_names:
-        nlp.disable_pipe("tagger")
-    if "parser" in nlp.pipe_names:
-        nlp.disable_pipe("parser")
-        _add_rule_sentences(nlp)
+    model_components = [name for name in nlp.pipe_names if name not in _PAGE_PASS]
+    if not model_components:
+        return  # the blank pipeline is the page pass
+    for name in model_components:
+        nlp.disable_pipe(name)
+    _add_rule_sentences(nlp)
+    _add_simplemma(nlp)
+
+
+#: the components of the pass over every page, on every tier
+_PAGE_PASS = ("sentencizer", "ivp_paragraph_breaks", "ivp_simplemma_lemmatizer")
 
 
 #: components the full parse of one sentence leaves out: the parser sets the sentence itself
-_NOT_IN_SENTENCE_PARSE = ("sentencizer", "ivp_paragraph_breaks", "tagger")
+_NOT_IN_SENTENCE_PARSE = _PAGE_PASS + ("tagger",)
 
 
 def parse_sentence(text: str, page_doc: Optional[Doc]) -> Optional[Doc]:
-    """The dependency parse of one sentence of a page (every loaded component but the page pass's
-    sentence rules and the tagger); None for a page this pipeline did not read, or one without a parser."""
+    """The dependency parse of one sentence of a page (the model's components, but the tagger:
+    POS comes from the morphologizer); None for a page this pipeline did not read, or one without a parser."""
     nlp = load_model().nlp
     if page_doc is None or page_doc.vocab is not nlp.vocab or "parser" not in nlp.component_names or not text.strip():
         return None

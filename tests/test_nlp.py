@@ -100,3 +100,15 @@ def test_batching_by_size_gives_the_same_parse():
     for a, b in zip(one.pages, many.pages):
         assert [(t.text, t.lemma_, t.pos_, t.dep_, t.head.i) for t in a.spacy_doc] == \
                [(t.text, t.lemma_, t.pos_, t.dep_, t.head.i) for t in b.spacy_doc]
+
+
+def test_every_tier_reads_a_page_with_the_same_pass():
+    """A model's components stay out of the pass over every page (they changed no figure on the
+    corpus and the seeds); a page gets the same tokens, sentences and lemmas on every tier."""
+    model = os.environ.get("IVP_SPACY_MODEL")
+    if not model:
+        pytest.skip("IVP_SPACY_MODEL is not set on this machine")
+    with_model, _ = probe(model)
+    blank, _ = probe("")
+    assert with_model["pipes"] == blank["pipes"] == ["sentencizer", "ivp_paragraph_breaks", "ivp_simplemma_lemmatizer"]
+    assert with_model["sents"] == blank["sents"] and with_model["lemma"] == blank["lemma"] == "woninginbraak"
