@@ -38,14 +38,6 @@ class LoadedModel:
     name: str
     accuracy_note: str
 
-    @property
-    def has_parser(self) -> bool:
-        return "parser" in self.nlp.pipe_names
-
-    @property
-    def has_pos(self) -> bool:
-        return any(p in self.nlp.pipe_names for p in ("morphologizer", "tagger"))
-
 
 #: shortest head a compound is split into when its whole form is not in the lexicon.
 MIN_COMPOUND_HEAD = 4
