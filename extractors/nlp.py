@@ -152,8 +152,9 @@ def _accuracy_note(nlp: Language) -> str:
     return name + (": " + ", ".join(parts) if parts else "")
 
 
-#: characters per `nlp.pipe` batch: the tagger and parser hold activations for a whole batch at
-#: once (~14 KB a token), so 32 dense pages cost a worker ~240 MB where 40,000 characters cost ~80
+#: characters per `nlp.pipe` batch: a model's components, were they in the page pass, hold
+#: activations for a whole batch at once (~14 KB a token: 32 dense pages ~240 MB, 40,000 characters
+#: ~80); the page pass keeps the bound so a custom pipeline cannot grow a worker unbounded either
 MAX_BATCH_CHARS = 40_000
 
 
